@@ -1,0 +1,1 @@
+"""callq's screen and command line. No SQL here: everything goes through ``models``."""

@@ -1,0 +1,84 @@
+"""The ``callq`` command: global options, subcommands found in this package, exit codes.
+
+Exit codes: 0 ok, 1 a user error (one line on stderr, nothing changed), 2 usage.
+Each module here that defines ``register(subparsers)`` adds its subcommands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from models.errors import CallqError
+
+from .context import Context
+
+PROG = "callq"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="A keyboard-driven call-queue workstation for prospecting. "
+        "With no command, opens the workstation.",
+        epilog="Exit codes: 0 ok, 1 user error, 2 usage. Each command has --help.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database file (default: $CALLQ_DB, else callq.db in your data directory)",
+    )
+    parser.add_argument("--rep", metavar="NAME", help="work as this rep (default: your login)")
+    parser.add_argument(
+        "--now",
+        metavar="ISO",
+        help="a fixed clock, e.g. 2026-11-23T09:30Z (without an offset: your zone)",
+    )
+    parser.add_argument(
+        "--no-mouse", action="store_true", help="workstation: ignore the mouse entirely"
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "register"):
+            module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``callq`` with ``argv``; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args)
+    try:
+        ctx.now  # noqa: B018 - a bad --now is reported before anything runs
+        if args.command is None:
+            from .workstation import run_workstation
+
+            return run_workstation(ctx)
+        return args.handler(ctx) or 0
+    except CallqError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        ctx.close()
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("callq")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def entry_point() -> None:
+    sys.exit(main())
