@@ -103,3 +103,15 @@ def test_empty_note_is_refused(db, now):
     lead = add_lead(GOOD, now=now)
     with pytest.raises(FieldError, match="empty"):
         add_note(lead.id, "   ", now=now)
+
+
+def test_status_change_is_recorded(db, rep, now):
+    from models.status import change_status, status_history
+
+    lead = add_lead(GOOD, now=now)
+    change_status(lead, "prospect", reason="five yeses", rep=rep, now=now)
+    assert change_status(lead, "prospect", rep=rep, now=now) is None  # no-op, no history row
+    assert get_lead(lead.id).status == "prospect"
+    assert [(c.from_status, c.to_status, c.reason) for c in status_history(lead.id)] == [
+        ("lead", "prospect", "five yeses")
+    ]
