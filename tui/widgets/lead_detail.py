@@ -169,9 +169,8 @@ class LeadDetail(VerticalScroll):
             state = text.callable_state(entry, now, self._rep_zone)
             where.append(" · ")
             where.append(state, style="bold" if entry.callable_now else "")
-            reason = getattr(entry, "reason", None)
-            if reason:
-                lines.append(Text(f"Why now: {reason}", style="italic"))
+            if entry.why:
+                lines.append(Text(f"Why here: {entry.why}", style="italic"))
         return Group(*lines)
 
     def _benefits(self, card: LeadCard) -> Group:
