@@ -263,15 +263,18 @@ def pause_block(rep: Rep, *, now=None, settings: Settings | None = None) -> Time
         return block
 
 
-def resume_block(rep: Rep, *, now=None, settings: Settings | None = None) -> TimeBlock:
-    """Resume the paused block; a crashed block resumes from now, the gap left uncounted."""
+def resume_block(
+    rep: Rep, *, now=None, settings: Settings | None = None, heartbeat: bool = False
+) -> TimeBlock:
+    """Resume the paused block; a crashed block resumes from now, the gap left uncounted
+    (``heartbeat`` as for :func:`start_block`: who keeps it alive from now on)."""
     now = clock.resolve(now)
     settings = settings or load_settings()
     with write_transaction():
         block = _running(rep)
         zone = _zone(rep, settings)
         if is_crashed(block, now):
-            return _resume_crashed(block, now, zone)
+            return _resume_crashed(block, now, zone, heartbeat)
         if block.paused_at is None:
             raise CallqError(f"the {_label(block)} block is not paused")
         _check_not_before(block, now, zone)
@@ -299,10 +302,18 @@ def stop_block(rep: Rep, *, now=None, settings: Settings | None = None) -> Block
 
 
 def recover_block(
-    rep: Rep, choice: str, *, now=None, settings: Settings | None = None
+    rep: Rep,
+    choice: str,
+    *,
+    now=None,
+    settings: Settings | None = None,
+    heartbeat: bool = False,
 ) -> TimeBlock | BlockSummary:
     """The rep's answer for a crashed block: ``"resume"`` it from now (the time callq was not
-    running is left out), or ``"end"`` it at its last heartbeat (returns its summary)."""
+    running is left out), or ``"end"`` it at its last heartbeat (returns its summary).
+
+    ``heartbeat`` as for :func:`start_block`: True when the caller keeps the resumed block alive.
+    """
     now = clock.resolve(now)
     settings = settings or load_settings()
     choice = check_choice(choice, ("resume", "end"), "choice")
@@ -311,7 +322,7 @@ def recover_block(
         if not is_crashed(block, now):
             raise CallqError(f"the {_label(block)} block has not crashed; nothing to recover")
         if choice == "resume":
-            return _resume_crashed(block, now, _zone(rep, settings))
+            return _resume_crashed(block, now, _zone(rep, settings), heartbeat)
         _end(block, block.heartbeat_at, "crashed")
     return block_summary(block, now=now, settings=settings)
 
@@ -370,7 +381,7 @@ def _close_pause(block: TimeBlock, at: dt.datetime) -> None:
     block.paused_at = None
 
 
-def _resume_crashed(block: TimeBlock, now: dt.datetime, zone: str) -> TimeBlock:
+def _resume_crashed(block: TimeBlock, now: dt.datetime, zone: str, heartbeat: bool) -> TimeBlock:
     _check_not_before(block, now, zone)
     if block.paused_at is not None:
         _close_pause(block, now)  # the pause already covers the time callq was away
@@ -378,7 +389,8 @@ def _resume_crashed(block: TimeBlock, now: dt.datetime, zone: str) -> TimeBlock:
         gap_from = block.heartbeat_at
         BlockPause.create(block=block, started_at=gap_from, ended_at=now, reason=NOT_RUNNING)
         block.paused_seconds += int((now - gap_from).total_seconds())
-    block.heartbeat_at = now
+    # Without a keeper (the command line) the wall clock times it from here, as if started here.
+    block.heartbeat_at = now if heartbeat else None
     block.save()
     return block
 

@@ -39,11 +39,11 @@ DASH = re.compile(r"\s*[-–—]\s*")
 def parse_days(text: str) -> str:
     """Days typed by a person ("mon-fri", "mon,wed,fri", "weekdays", "daily") as ISO weekday
     digits ("12345")."""
-    key = str(text).strip().lower().replace(" ", "_")
-    if key in DAY_SETS:
-        return DAY_SETS[key]
+    key = DASH.sub("-", str(text).strip().lower())
+    if key.replace(" ", "_") in DAY_SETS:
+        return DAY_SETS[key.replace(" ", "_")]
     days: set[int] = set()
-    for part in re.split(r"[,_]+", key):
+    for part in re.split(r"[,\s]+", key):
         if not part:
             continue
         ends = DASH.split(part)

@@ -211,10 +211,14 @@ def _show_summary(ctx, summary: BlockSummary) -> int:
     if ctx.args.json:
         ctx.emit_json(summary.as_dict())
         return 0
-    how = "ended at its last heartbeat" if summary.end_reason == "crashed" else "stopped"
+    ended = f"{_label(summary.category)} block at {_at(ctx, summary.ended_at)}"
+    if summary.end_reason == "crashed":
+        ended = f"ended {ended}, its last heartbeat"
+    else:
+        ended = f"stopped {ended}"
     line = (
-        f"{how} {_label(summary.category)} block at {_at(ctx, summary.ended_at)}: "
-        f"{_minutes(summary.counted_seconds)} of {_minutes(summary.planned_seconds)} planned"
+        f"{ended}: {_minutes(summary.counted_seconds)} of "
+        f"{_minutes(summary.planned_seconds)} planned"
     )
     if summary.over_seconds:
         line += f" (over by {_minutes(summary.over_seconds)})"
