@@ -165,6 +165,31 @@ class ReferralAsk(BaseModel):
     asked_at = UTCDateTimeField()
 
 
-ALL_MODELS = [Rep, Lead, Note, TimeBlock, Touch, StatusChange]
+class BlockPause(BaseModel):
+    """Time inside a block that is not counted: the rep paused, or callq was not running."""
+
+    block = peewee.ForeignKeyField(TimeBlock, backref="pauses", on_delete="CASCADE")
+    started_at = UTCDateTimeField()
+    ended_at = UTCDateTimeField(null=True)  # None: the pause is still going on
+    reason = peewee.CharField(default="paused")  # "paused" or "not_running" (after a crash)
+
+
+class PlannedBlock(BaseModel):
+    """A recurring planned block, e.g. calling 09:00–10:30 Mon–Fri, in the rep's own zone.
+
+    Removed plans keep their row (``removed_at``) so past weeks' adherence stays what it was.
+    """
+
+    rep = peewee.ForeignKeyField(Rep, backref="planned_blocks", on_delete="CASCADE")
+    category = peewee.CharField()
+    weekdays = peewee.CharField()  # ISO weekday digits: "12345" is Monday to Friday
+    start_minute = peewee.IntegerField()  # local wall-clock start, minutes after midnight
+    minutes = peewee.IntegerField()
+    created_at = UTCDateTimeField()
+    removed_at = UTCDateTimeField(null=True)
+
+
+# v004 also adds a partial unique index: one block per rep with ``ended_at IS NULL``.
+ALL_MODELS = [Rep, Lead, Note, TimeBlock, Touch, StatusChange, BlockPause, PlannedBlock]
 # Lead lifecycle (issue 6): the benefit-statement library, variants, referral asks.
 ALL_MODELS += [BenefitStatement, Variant, ReferralAsk]
