@@ -91,7 +91,7 @@ class BlockState:
     category: str
     started_at: pendulum.DateTime
     planned_seconds: int
-    elapsed_seconds: int  # counted time: pauses and time callq was not running left out
+    counted_seconds: int  # counted time: pauses and time callq was not running left out
     paused_since: pendulum.DateTime | None
     crashed_at: pendulum.DateTime | None  # the last heartbeat, when callq stopped running
 
@@ -106,15 +106,15 @@ class BlockState:
     @property
     def over(self) -> bool:
         """Run past its planned length (that is allowed; it is shown)."""
-        return self.elapsed_seconds > self.planned_seconds
+        return self.counted_seconds > self.planned_seconds
 
     @property
     def over_seconds(self) -> int:
-        return max(0, self.elapsed_seconds - self.planned_seconds)
+        return max(0, self.counted_seconds - self.planned_seconds)
 
     @property
     def remaining_seconds(self) -> int:
-        return max(0, self.planned_seconds - self.elapsed_seconds)
+        return max(0, self.planned_seconds - self.counted_seconds)
 
     def as_dict(self) -> dict:
         return {
@@ -122,7 +122,7 @@ class BlockState:
             "category": self.category,
             "started_at": iso(self.started_at),
             "planned_minutes": self.planned_seconds // 60,
-            "elapsed_seconds": self.elapsed_seconds,
+            "counted_seconds": self.counted_seconds,
             "remaining_seconds": self.remaining_seconds,
             "over_seconds": self.over_seconds,
             "over": self.over,
@@ -146,7 +146,7 @@ def state_of(block: TimeBlock, now: dt.datetime) -> BlockState:
         category=block.category,
         started_at=block.started_at,
         planned_seconds=block.planned_minutes * 60,
-        elapsed_seconds=elapsed,
+        counted_seconds=elapsed,
         paused_since=block.paused_at,
         crashed_at=block.heartbeat_at if is_crashed(block, now) else None,
     )
@@ -432,7 +432,7 @@ def _busy(block: TimeBlock, now: dt.datetime, settings: Settings) -> CallqError:
     paused = ", paused" if state.paused else ""
     return CallqError(
         f"a {_label(block)} block is already running (started {_hm(block.started_at, now, zone)},"
-        f" {state.elapsed_seconds // 60} min counted{paused}); stop it before starting another"
+        f" {state.counted_seconds // 60} min counted{paused}); stop it before starting another"
     )
 
 

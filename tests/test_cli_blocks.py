@@ -16,7 +16,7 @@ STATE_KEYS = {
     "category",
     "started_at",
     "planned_minutes",
-    "elapsed_seconds",
+    "counted_seconds",
     "remaining_seconds",
     "over_seconds",
     "over",
@@ -73,7 +73,7 @@ def test_a_block_from_start_to_stop(at):
     assert at("09:20", "block", "pause").out.startswith("paused: calling block")
     status = at("09:30", "block", "status", "--json").json
     assert set(status) == {"block", "due_plan"} and status["due_plan"] is None
-    assert (status["block"]["paused"], status["block"]["elapsed_seconds"]) == (True, 1200)
+    assert (status["block"]["paused"], status["block"]["counted_seconds"]) == (True, 1200)
     assert at("09:35", "block", "resume").code == 0
     text = at("10:05", "block", "status").out
     assert "calling block, started 09:00: 50:00 of 45:00 counted, over by 5 min" in text
@@ -112,7 +112,7 @@ def test_block_errors_are_one_line_and_change_nothing(at):
     _one_line_error(at("08:00", "block", "stop"), "08:00 is before the calling block's last")
     _one_line_error(at("09:11", "block", "recover", "end"), "the calling block has not crashed")
     status = at("09:12", "block", "status", "--json").json["block"]
-    assert (status["category"], status["elapsed_seconds"]) == ("calling", 720)
+    assert (status["category"], status["counted_seconds"]) == ("calling", 720)
     assert at("09:12", "block", "recover", "maybe").code == 2
     assert at("09:12", "block").code == 2
 
@@ -128,7 +128,7 @@ def test_after_a_crash_start_offers_resume_or_end(at, db_path):
 
     status = at("10:00", "block", "status", "--json").json["block"]
     assert status["crashed"] and status["last_heartbeat_at"] == "2026-11-23T14:30:00Z"
-    assert status["elapsed_seconds"] == 1800
+    assert status["counted_seconds"] == 1800
     assert "callq stopped running at 09:30" in at("10:00", "block", "status").out
     refused = at("10:00", "block", "start", "research")
     _one_line_error(refused, "the calling block started 09:00 stopped being timed at 09:30")

@@ -191,7 +191,7 @@ def _show_state(ctx, state: BlockState, verb: str) -> int:
 
 
 def _describe_state(ctx, state: BlockState) -> str:
-    counted = f"{_clock(state.elapsed_seconds)} of {_clock(state.planned_seconds)} counted"
+    counted = f"{_clock(state.counted_seconds)} of {_clock(state.planned_seconds)} counted"
     text = f"{_label(state.category)} block, started {_at(ctx, state.started_at)}: {counted}"
     if state.over:
         text += f", over by {_minutes(state.over_seconds)}"
