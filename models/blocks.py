@@ -498,20 +498,25 @@ def counted_intervals(
     return out
 
 
-def intervals_between(
-    rep: Rep, start: dt.datetime, end: dt.datetime, *, now=None
-) -> list[Interval]:
-    """The rep's counted time inside [start, end), clipped to it, in time order."""
-    now = clock.resolve(now)
-    blocks = list(
+def blocks_between(rep: Rep, start: dt.datetime, end: dt.datetime) -> list[TimeBlock]:
+    """The rep's blocks that overlap [start, end), running ones included, oldest first."""
+    return list(
         TimeBlock.select()
         .where(
             (TimeBlock.rep == rep)
             & (TimeBlock.started_at < end)
             & (TimeBlock.ended_at.is_null() | (TimeBlock.ended_at > start))
         )
-        .order_by(TimeBlock.started_at)
+        .order_by(TimeBlock.started_at, TimeBlock.id)
     )
+
+
+def intervals_between(
+    rep: Rep, start: dt.datetime, end: dt.datetime, *, now=None
+) -> list[Interval]:
+    """The rep's counted time inside [start, end), clipped to it, in time order."""
+    now = clock.resolve(now)
+    blocks = blocks_between(rep, start, end)
     pauses: dict[int, list[BlockPause]] = {b.id: [] for b in blocks}
     if blocks:
         for pause in BlockPause.select().where(BlockPause.block.in_(list(pauses))):

@@ -9,6 +9,8 @@ from models.blocks import (
     BlockState,
     BlockSummary,
     block_state,
+    block_summary,
+    blocks_between,
     pause_block,
     recover_block,
     resume_block,
@@ -18,6 +20,7 @@ from models.blocks import (
 )
 from models.catalog import BLOCK_CATEGORIES
 from models.clock import parse_instant
+from models.days import day_span
 from models.errors import CallqError
 from models.goals import GOALS, GoalProgress, WeekSummary, goal_progress, set_goals, week_summary
 from models.plans import (
@@ -57,6 +60,11 @@ def register(sub) -> None:
         parser = verbs.add_parser(verb, help=text)
         parser.add_argument("--json", action="store_true")
         parser.set_defaults(handler=handler)
+
+    ls = verbs.add_parser("list", help="the blocks of a day (default: today) with their summaries")
+    ls.add_argument("--date", metavar="DATE", help="another day (YYYY-MM-DD)")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=cmd_list)
 
     recover = verbs.add_parser(
         "recover", help="after a crash: resume the block from now, or end it at its last heartbeat"
@@ -182,6 +190,40 @@ def cmd_status(ctx) -> int:
     return 0
 
 
+def cmd_list(ctx) -> int:
+    ctx.open()
+    day = _local_date(ctx, ctx.args.date, "--date") if ctx.args.date else None
+    day = day or ctx.now.in_timezone(ctx.zone).date()
+    start, end = day_span(ctx.zone, day)
+    summaries = [
+        block_summary(block, now=ctx.now, settings=ctx.settings)
+        for block in blocks_between(ctx.rep, start, end)
+    ]
+    if ctx.args.json:
+        ctx.emit_json([{k: v for k, v in s.as_dict().items() if k != "today"} for s in summaries])
+        return 0
+    print(f"{day.format('ddd D MMM')} ({ctx.zone})")
+    if not summaries:
+        print("  no blocks")
+    for summary in summaries:
+        ended = _at(ctx, summary.ended_at) if summary.ended_at else "now"
+        span = f"{_at(ctx, summary.started_at)}–{ended}"
+        time = f"{summary.counted_seconds // 60}/{summary.planned_seconds // 60} min"
+        if summary.over_seconds:
+            time += f", over {summary.over_seconds // 60}"
+        counts = summary.counts
+        print(
+            f"  {span:<13} {_label(summary.category):<10} {time:<20} calls {counts.calls}"
+            f" · conv {counts.conversations} · meet {counts.meetings}"
+        )
+    return 0
+
+
+def _local_date(ctx, text: str, what: str):
+    """A date typed by the rep, read in their zone."""
+    return parse_instant(text, zone=ctx.zone, what=what).in_timezone(ctx.zone).date()
+
+
 def _show_state(ctx, state: BlockState, verb: str) -> int:
     if ctx.args.json:
         ctx.emit_json(state.as_dict())
@@ -245,10 +287,7 @@ def _show_summary(ctx, summary: BlockSummary) -> int:
 
 def cmd_goals(ctx) -> int:
     ctx.open()
-    week_of = None
-    if ctx.args.week:
-        week_of = parse_instant(ctx.args.week, zone=ctx.zone, what="--week").in_timezone(ctx.zone)
-        week_of = week_of.date()
+    week_of = _local_date(ctx, ctx.args.week, "--week") if ctx.args.week else None
     today = goal_progress(ctx.rep, now=ctx.now, settings=ctx.settings)
     week = week_summary(ctx.rep, now=ctx.now, settings=ctx.settings, week_of=week_of)
     if ctx.args.json:
