@@ -222,6 +222,18 @@ def start_block(
         current = running_block(rep)
         if current is not None:
             raise _busy(current, now, settings)
+        previous = (
+            TimeBlock.select()
+            .where((TimeBlock.rep == rep) & (TimeBlock.ended_at > now))
+            .order_by(TimeBlock.ended_at.desc())
+            .first()
+        )
+        if previous is not None:  # a start set in the past would count that time twice
+            zone = _zone(rep, settings)
+            raise CallqError(
+                f"{_hm(now, now, zone)} is before the end of the {_label(previous)} block "
+                f"({_hm(previous.ended_at, now, zone)}); blocks cannot overlap"
+            )
         if minutes is None:
             due = due_planned_block(rep, now=now, settings=settings)
             if due is not None and due.category == category:

@@ -271,3 +271,20 @@ def test_block_list_shows_the_days_blocks(at, capsys, db_path):
     ).json
     assert [(b["category"], b["counted_seconds"]) for b in next_day] == [("research", 3000)]
     _one_line_error(at("23:50", "block", "list", "--date", "someday"), "--date:")
+
+
+def test_at_sets_when_it_happened(at):
+    assert at("12:00", "block", "start", "calling", "--at", "09:00").code == 0
+    assert at("12:00", "block", "pause", "--at", "09:45").code == 0
+    assert at("12:00", "block", "resume", "--at", "2026-11-23T10:00").code == 0
+    stopped = at("12:00", "block", "stop", "--at", "11:00", "--json").json
+    assert stopped["ended_at"] == "2026-11-23T16:00:00Z"
+    assert (stopped["counted_seconds"], stopped["paused_seconds"]) == (105 * 60, 15 * 60)
+    _one_line_error(at("12:00", "block", "start", "research", "--at", "12:30"), "--at: 12:30 is in")
+    _one_line_error(
+        at("12:00", "block", "start", "research", "--at", "10:30"),
+        "10:30 is before the end of the calling block (11:00)",
+    )
+    _one_line_error(at("12:00", "block", "start", "research", "--at", "noonish"), "--at:")
+    assert at("12:00", "block", "list", "--json").json[0]["id"] == 1
+    assert len(at("12:00", "block", "list", "--json").json) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from models.blocks import (
     BlockCrashed,
@@ -20,7 +21,7 @@ from models.blocks import (
 )
 from models.catalog import BLOCK_CATEGORIES
 from models.clock import parse_instant
-from models.days import day_span
+from models.days import day_span, wall_clock
 from models.errors import CallqError
 from models.goals import GOALS, GoalProgress, WeekSummary, goal_progress, set_goals, week_summary
 from models.plans import (
@@ -48,6 +49,7 @@ def register(sub) -> None:
         metavar="N",
         help="planned length (default: what is left of a due plan, else block_minutes)",
     )
+    _at_option(start)
     start.add_argument("--json", action="store_true")
     start.set_defaults(handler=cmd_start)
 
@@ -58,6 +60,8 @@ def register(sub) -> None:
         ("status", "the running block, and a planned block that is due", cmd_status),
     ):
         parser = verbs.add_parser(verb, help=text)
+        if verb != "status":
+            _at_option(parser)
         parser.add_argument("--json", action="store_true")
         parser.set_defaults(handler=handler)
 
@@ -105,6 +109,30 @@ def register(sub) -> None:
     rm.set_defaults(handler=cmd_plan_remove)
 
 
+def _at_option(parser) -> None:
+    parser.add_argument(
+        "--at",
+        metavar="TIME",
+        help="when it happened, if not now: HH:MM today in your zone, or an ISO date-time",
+    )
+
+
+def _when(ctx):
+    """The instant a block command acts at: ``--at`` (not in the future), else the clock."""
+    text = ctx.args.at
+    if not text:
+        return ctx.now
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        today = ctx.now.in_timezone(ctx.zone)
+        when = wall_clock(ctx.zone, today.date(), int(match[1]) * 60 + int(match[2]))
+    else:
+        when = parse_instant(text, zone=ctx.zone, what="--at")
+    if when > ctx.now:
+        raise CallqError(f"--at: {text} is in the future")
+    return when
+
+
 def _goal(text: str) -> int | str:
     if text.strip().lower() == "default":
         return "default"
@@ -120,13 +148,12 @@ def _goal(text: str) -> int | str:
 def cmd_start(ctx) -> int:
     args = ctx.args
     ctx.open()
+    when = _when(ctx)
     due = None
     if args.minutes is None:
-        due = due_planned_block(ctx.rep, now=ctx.now, settings=ctx.settings)
+        due = due_planned_block(ctx.rep, now=when, settings=ctx.settings)
     try:
-        block = start_block(
-            ctx.rep, args.category, args.minutes, now=ctx.now, settings=ctx.settings
-        )
+        block = start_block(ctx.rep, args.category, args.minutes, now=when, settings=ctx.settings)
     except BlockCrashed as exc:
         raise CallqError(f"{exc}: {RECOVER_HINT}") from None
     state = state_of(block, ctx.now)
@@ -143,7 +170,7 @@ def cmd_start(ctx) -> int:
 def cmd_pause(ctx) -> int:
     ctx.open()
     try:
-        block = pause_block(ctx.rep, now=ctx.now, settings=ctx.settings)
+        block = pause_block(ctx.rep, now=_when(ctx), settings=ctx.settings)
     except BlockCrashed as exc:
         raise CallqError(f"{exc}: {RECOVER_HINT}") from None
     return _show_state(ctx, state_of(block, ctx.now), "paused")
@@ -151,13 +178,13 @@ def cmd_pause(ctx) -> int:
 
 def cmd_resume(ctx) -> int:
     ctx.open()
-    block = resume_block(ctx.rep, now=ctx.now, settings=ctx.settings)
+    block = resume_block(ctx.rep, now=_when(ctx), settings=ctx.settings)
     return _show_state(ctx, state_of(block, ctx.now), "resumed")
 
 
 def cmd_stop(ctx) -> int:
     ctx.open()
-    summary = stop_block(ctx.rep, now=ctx.now, settings=ctx.settings)
+    summary = stop_block(ctx.rep, now=_when(ctx), settings=ctx.settings)
     return _show_summary(ctx, summary)
 
 
