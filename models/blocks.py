@@ -91,7 +91,7 @@ class BlockState:
     category: str
     started_at: pendulum.DateTime
     planned_seconds: int
-    elapsed_seconds: int  # counted time: pauses and time callq was not running left out
+    counted_seconds: int  # counted time: pauses and time callq was not running left out
     paused_since: pendulum.DateTime | None
     crashed_at: pendulum.DateTime | None  # the last heartbeat, when callq stopped running
 
@@ -106,15 +106,15 @@ class BlockState:
     @property
     def over(self) -> bool:
         """Run past its planned length (that is allowed; it is shown)."""
-        return self.elapsed_seconds > self.planned_seconds
+        return self.counted_seconds > self.planned_seconds
 
     @property
     def over_seconds(self) -> int:
-        return max(0, self.elapsed_seconds - self.planned_seconds)
+        return max(0, self.counted_seconds - self.planned_seconds)
 
     @property
     def remaining_seconds(self) -> int:
-        return max(0, self.planned_seconds - self.elapsed_seconds)
+        return max(0, self.planned_seconds - self.counted_seconds)
 
     def as_dict(self) -> dict:
         return {
@@ -122,7 +122,7 @@ class BlockState:
             "category": self.category,
             "started_at": iso(self.started_at),
             "planned_minutes": self.planned_seconds // 60,
-            "elapsed_seconds": self.elapsed_seconds,
+            "counted_seconds": self.counted_seconds,
             "remaining_seconds": self.remaining_seconds,
             "over_seconds": self.over_seconds,
             "over": self.over,
@@ -146,7 +146,7 @@ def state_of(block: TimeBlock, now: dt.datetime) -> BlockState:
         category=block.category,
         started_at=block.started_at,
         planned_seconds=block.planned_minutes * 60,
-        elapsed_seconds=elapsed,
+        counted_seconds=elapsed,
         paused_since=block.paused_at,
         crashed_at=block.heartbeat_at if is_crashed(block, now) else None,
     )
@@ -222,6 +222,18 @@ def start_block(
         current = running_block(rep)
         if current is not None:
             raise _busy(current, now, settings)
+        previous = (
+            TimeBlock.select()
+            .where((TimeBlock.rep == rep) & (TimeBlock.ended_at > now))
+            .order_by(TimeBlock.ended_at.desc())
+            .first()
+        )
+        if previous is not None:  # a start set in the past would count that time twice
+            zone = _zone(rep, settings)
+            raise CallqError(
+                f"{_hm(now, now, zone)} is before the end of the {_label(previous)} block "
+                f"({_hm(previous.ended_at, now, zone)}); blocks cannot overlap"
+            )
         if minutes is None:
             due = due_planned_block(rep, now=now, settings=settings)
             if due is not None and due.category == category:
@@ -432,7 +444,7 @@ def _busy(block: TimeBlock, now: dt.datetime, settings: Settings) -> CallqError:
     paused = ", paused" if state.paused else ""
     return CallqError(
         f"a {_label(block)} block is already running (started {_hm(block.started_at, now, zone)},"
-        f" {state.elapsed_seconds // 60} min counted{paused}); stop it before starting another"
+        f" {state.counted_seconds // 60} min counted{paused}); stop it before starting another"
     )
 
 
@@ -498,20 +510,25 @@ def counted_intervals(
     return out
 
 
-def intervals_between(
-    rep: Rep, start: dt.datetime, end: dt.datetime, *, now=None
-) -> list[Interval]:
-    """The rep's counted time inside [start, end), clipped to it, in time order."""
-    now = clock.resolve(now)
-    blocks = list(
+def blocks_between(rep: Rep, start: dt.datetime, end: dt.datetime) -> list[TimeBlock]:
+    """The rep's blocks that overlap [start, end), running ones included, oldest first."""
+    return list(
         TimeBlock.select()
         .where(
             (TimeBlock.rep == rep)
             & (TimeBlock.started_at < end)
             & (TimeBlock.ended_at.is_null() | (TimeBlock.ended_at > start))
         )
-        .order_by(TimeBlock.started_at)
+        .order_by(TimeBlock.started_at, TimeBlock.id)
     )
+
+
+def intervals_between(
+    rep: Rep, start: dt.datetime, end: dt.datetime, *, now=None
+) -> list[Interval]:
+    """The rep's counted time inside [start, end), clipped to it, in time order."""
+    now = clock.resolve(now)
+    blocks = blocks_between(rep, start, end)
     pauses: dict[int, list[BlockPause]] = {b.id: [] for b in blocks}
     if blocks:
         for pause in BlockPause.select().where(BlockPause.block.in_(list(pauses))):

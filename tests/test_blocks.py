@@ -54,7 +54,7 @@ def test_pauses_are_not_counted(rep):
     start_block(rep, "calling", now=MON_9, settings=SETTINGS)
     pause_block(rep, now=MON_9.add(minutes=10), settings=SETTINGS)
     state = block_state(rep, now=MON_9.add(minutes=20))
-    assert (state.elapsed_seconds, state.paused) == (10 * 60, True)
+    assert (state.counted_seconds, state.paused) == (10 * 60, True)
     assert state.paused_since == MON_9.add(minutes=10)
     resume_block(rep, now=MON_9.add(minutes=25), settings=SETTINGS)
     pause_block(rep, now=MON_9.add(minutes=40), settings=SETTINGS)
@@ -145,7 +145,7 @@ def test_crash_then_resume_leaves_the_gap_out(rep):
     later = ny(2026, 11, 23, 10, 30)
     crashed = crashed_block(rep, now=later)
     assert crashed is not None and crashed.crashed_at == last_beat
-    assert crashed.elapsed_seconds == 40 * 60  # not 90: callq was not running
+    assert crashed.counted_seconds == 40 * 60  # not 90: callq was not running
     # The next start offers the choice instead of starting another block.
     with pytest.raises(BlockCrashed, match="stopped being timed at 09:40") as refused:
         start_block(rep, "research", now=later, settings=SETTINGS)
@@ -194,7 +194,7 @@ def test_crash_while_paused_counts_only_until_the_pause(rep):
 def test_a_block_without_heartbeat_runs_by_the_wall_clock_until_adopted(rep):
     start_block(rep, "research", now=MON_9, settings=SETTINGS)  # from the command line
     assert crashed_block(rep, now=MON_9.add(hours=2)) is None
-    assert block_state(rep, now=MON_9.add(hours=2)).elapsed_seconds == 2 * 3600
+    assert block_state(rep, now=MON_9.add(hours=2)).counted_seconds == 2 * 3600
     # The workstation opens and keeps it alive; when it closes on purpose it hands it back.
     keep_alive(rep, MON_9.add(hours=2), MON_9.add(hours=2, minutes=5))
     assert crashed_block(rep, now=MON_9.add(hours=3)) is not None
@@ -267,3 +267,13 @@ def test_opening_an_older_file_with_two_running_blocks_keeps_both_rows(db_path):
     assert [b.ended_at is None for b in blocks] == [False, True]
     assert blocks[0].end_reason == "duplicate"
     close_database()
+
+
+def test_a_block_cannot_start_inside_an_earlier_one(rep):
+    start_block(rep, "research", now=MON_9, settings=SETTINGS)
+    stop_block(rep, now=MON_9.add(minutes=30), settings=SETTINGS)
+    with pytest.raises(
+        CallqError, match=r"09:20 is before the end of the research block \(09:30\)"
+    ):
+        start_block(rep, "calling", now=MON_9.add(minutes=20), settings=SETTINGS)
+    assert start_block(rep, "calling", now=MON_9.add(minutes=30), settings=SETTINGS)

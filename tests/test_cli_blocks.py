@@ -16,7 +16,7 @@ STATE_KEYS = {
     "category",
     "started_at",
     "planned_minutes",
-    "elapsed_seconds",
+    "counted_seconds",
     "remaining_seconds",
     "over_seconds",
     "over",
@@ -73,7 +73,7 @@ def test_a_block_from_start_to_stop(at):
     assert at("09:20", "block", "pause").out.startswith("paused: calling block")
     status = at("09:30", "block", "status", "--json").json
     assert set(status) == {"block", "due_plan"} and status["due_plan"] is None
-    assert (status["block"]["paused"], status["block"]["elapsed_seconds"]) == (True, 1200)
+    assert (status["block"]["paused"], status["block"]["counted_seconds"]) == (True, 1200)
     assert at("09:35", "block", "resume").code == 0
     text = at("10:05", "block", "status").out
     assert "calling block, started 09:00: 50:00 of 45:00 counted, over by 5 min" in text
@@ -112,7 +112,7 @@ def test_block_errors_are_one_line_and_change_nothing(at):
     _one_line_error(at("08:00", "block", "stop"), "08:00 is before the calling block's last")
     _one_line_error(at("09:11", "block", "recover", "end"), "the calling block has not crashed")
     status = at("09:12", "block", "status", "--json").json["block"]
-    assert (status["category"], status["elapsed_seconds"]) == ("calling", 720)
+    assert (status["category"], status["counted_seconds"]) == ("calling", 720)
     assert at("09:12", "block", "recover", "maybe").code == 2
     assert at("09:12", "block").code == 2
 
@@ -128,7 +128,7 @@ def test_after_a_crash_start_offers_resume_or_end(at, db_path):
 
     status = at("10:00", "block", "status", "--json").json["block"]
     assert status["crashed"] and status["last_heartbeat_at"] == "2026-11-23T14:30:00Z"
-    assert status["elapsed_seconds"] == 1800
+    assert status["counted_seconds"] == 1800
     assert "callq stopped running at 09:30" in at("10:00", "block", "status").out
     refused = at("10:00", "block", "start", "research")
     _one_line_error(refused, "the calling block started 09:00 stopped being timed at 09:30")
@@ -235,3 +235,56 @@ def test_plans_from_the_command_line(at):
     assert at("09:12", "plan", "remove", "1").out == "removed plan 1: calling 09:00–10:30 Mon–Fri\n"
     assert at("09:12", "plan", "list", "--json").json == []
     _one_line_error(at("09:12", "plan", "remove", "1"), "no plan with id 1")
+
+
+def test_block_list_shows_the_days_blocks(at, capsys, db_path):
+    at("09:00", "block", "start", "calling", "--minutes", "45")
+    at("10:05", "block", "stop")
+    at("23:30", "block", "start", "research")
+    listed = at("23:50", "block", "list", "--json").json
+    assert [(b["category"], b["counted_seconds"], b["ended_at"]) for b in listed] == [
+        ("calling", 3900, "2026-11-23T15:05:00Z"),
+        ("research", 1200, None),
+    ]
+    assert set(listed[0]) == SUMMARY_KEYS - {"today"}
+    text = at("23:50", "block", "list").out.splitlines()
+    assert text[0] == "Mon 23 Nov (America/New_York)"
+    assert text[1] == "  09:00–10:05   calling    65/45 min, over 20   calls 0 · conv 0 · meet 0"
+    assert text[2].split()[:3] == ["23:30–now", "research", "20/30"]
+    # The next day lists the block that ran across midnight too (the stop is a correction,
+    # made with --now).
+    tuesday = run_cli(
+        capsys, "--db", db_path, "--now", "2026-11-24T00:20", "--rep", "ana", "block", "stop"
+    )
+    assert tuesday.code == 0
+    next_day = run_cli(
+        capsys,
+        "--db",
+        db_path,
+        "--now",
+        "2026-11-24T12:00",
+        "--rep",
+        "ana",
+        "block",
+        "list",
+        "--json",
+    ).json
+    assert [(b["category"], b["counted_seconds"]) for b in next_day] == [("research", 3000)]
+    _one_line_error(at("23:50", "block", "list", "--date", "someday"), "--date:")
+
+
+def test_at_sets_when_it_happened(at):
+    assert at("12:00", "block", "start", "calling", "--at", "09:00").code == 0
+    assert at("12:00", "block", "pause", "--at", "09:45").code == 0
+    assert at("12:00", "block", "resume", "--at", "2026-11-23T10:00").code == 0
+    stopped = at("12:00", "block", "stop", "--at", "11:00", "--json").json
+    assert stopped["ended_at"] == "2026-11-23T16:00:00Z"
+    assert (stopped["counted_seconds"], stopped["paused_seconds"]) == (105 * 60, 15 * 60)
+    _one_line_error(at("12:00", "block", "start", "research", "--at", "12:30"), "--at: 12:30 is in")
+    _one_line_error(
+        at("12:00", "block", "start", "research", "--at", "10:30"),
+        "10:30 is before the end of the calling block (11:00)",
+    )
+    _one_line_error(at("12:00", "block", "start", "research", "--at", "noonish"), "--at:")
+    assert at("12:00", "block", "list", "--json").json[0]["id"] == 1
+    assert len(at("12:00", "block", "list", "--json").json) == 1

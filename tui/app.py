@@ -23,7 +23,6 @@ class CallqApp(App[int]):
     BINDINGS = [
         Binding("question_mark,f1", "help", "Keys", id="help"),
         Binding("ctrl+p", "command_palette", "Commands", id="command_palette", show=False),
-        Binding("q", "quit", "Quit", id="quit"),
         Binding(
             "ctrl+q",
             "quit",
@@ -64,9 +63,13 @@ class CallqApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     async def action_quit(self) -> None:
-        """Quit after saving the draft being typed and the running block."""
-        save_everything(self)
+        """ctrl+q, from anywhere: save the draft being typed and the running block, then quit."""
         self.exit(0)
+
+    def exit(self, result=None, return_code: int = 0, message=None) -> None:
+        """Every way out saves first: the draft being typed and the running block's heartbeat."""
+        save_everything(self)
+        super().exit(result, return_code, message)
 
 
 def make_app(ctx, notice: str | None = None) -> CallqApp:

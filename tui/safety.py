@@ -20,8 +20,8 @@ def install_signal_handlers(app: App) -> None:
 
 
 def _on_signal(app: App, signum: int) -> None:
-    save_everything(app)
-    # The terminal may already be gone (SIGHUP): exit without asking it anything.
+    # The terminal may already be gone (SIGHUP): exit without asking it anything; the app's
+    # exit() runs save_everything first.
     app.exit(0)
 
 

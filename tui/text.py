@@ -70,7 +70,7 @@ def callable_state(entry: Any, now, rep_zone: str) -> str:
     """'call now', 'from 14:00' (their time), or the day it opens."""
     if entry.callable_now:
         return "call now"
-    opens = getattr(entry, "opens_at", None)
+    opens = entry.callable_from
     if opens is None:
         return "closed"
     local = opens.in_timezone(entry.zone)

@@ -89,10 +89,24 @@ def _draft_body(db_path) -> str | None:
         close_database()
 
 
+def _running_block(db_path):
+    from models.blocks import running_block
+
+    open_database(db_path)
+    try:
+        return running_block(current_rep("ana"))
+    finally:
+        close_database()
+
+
 def test_hang_up_keeps_the_draft_and_it_comes_back_on_reopen(tmux, demo_db):
     command = [*CALLQ, "--db", str(demo_db), "--rep", "ana", "--now", "2026-11-23T14:00Z"]
     tmux.start("rep", command)
     tmux.wait_for("rep", "1 of 60")
+    tmux.keys("rep", "t")
+    tmux.wait_for("rep", "Start a block")
+    tmux.keys("rep", "c")
+    tmux.wait_for("rep", "● Calling")
     tmux.keys("rep", "n")
     tmux.wait_for("rep", "Note on")
     tmux.keys("rep", "Asked for pricing by email", literal=True)
@@ -102,9 +116,13 @@ def test_hang_up_keeps_the_draft_and_it_comes_back_on_reopen(tmux, demo_db):
     tmux.run("kill-session", "-t", "rep")  # the terminal is gone: SIGHUP
     _wait(lambda: _draft_body(demo_db) == "Asked for pricing by email before Friday", 5, "draft")
 
+    block = _running_block(demo_db)
+    assert block is not None and block.ended_at is None and block.category == "calling"
+
     tmux.start("again", command)
     shown = tmux.wait_for("again", "Unsaved general draft")
-    assert "Asked for pricing" in shown  # wrapped in the lead pane
+    assert "Asked for pricing" in shown
+    assert "● Calling" in shown  # the block goes on
     tmux.keys("again", "n")
     shown = tmux.wait_for("again", "Restored your unsaved draft")
     assert "Asked for pricing by email before Friday" in shown

@@ -21,14 +21,13 @@ class Entry:
     attempts: int
     overdue: bool
     callable_now: bool
-    opens_at: object = None
-    reason: str = ""
+    callable_from: object = None
+    why: str = ""
 
 
 def queue_fetcher(app):
-    def fetch(offset: int, limit: int):
+    def fetch(offset: int, limit: int, now):
         leads, total = list_leads(limit=limit, offset=offset)
-        now = app.now()
         entries = [
             Entry(
                 lead.id,

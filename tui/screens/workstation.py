@@ -19,8 +19,19 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from models.blocks import (
+    pause_block,
+    recover_block,
+    release_block,
+    resume_block,
+    start_block,
+    stop_block,
+)
+from models.catalog import BLOCK_CATEGORIES
+from models.errors import CallqError
 from models.notes import drafts_for
 
+from .. import text
 from ..widgets.lead_detail import LeadDetail
 from ..widgets.queue_table import QueueTable
 from ..widgets.session_timer import SessionTimer
@@ -47,6 +58,9 @@ class WorkstationScreen(Screen):
         Binding("o", "note('objection')", "Objection note", id="objection_note", show=False),
         Binding("c", "copy_phone", "Copy number", id="copy_phone", show=False),
         Binding("d", "dial", "Dial", id="dial", show=False),
+        Binding("t", "block", "Block start/stop", id="block"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("p", "pause_block", "Pause/resume block", id="pause_block", show=False),
         Binding("ctrl+r", "refresh", "Refresh queue", id="refresh", show=False),
     ]
 
@@ -56,6 +70,13 @@ class WorkstationScreen(Screen):
         def __init__(self, error: str = "") -> None:
             super().__init__()
             self.error = error
+
+    class Written(Message):
+        """A write done in a worker: what to tell the rep, or what went wrong."""
+
+        def __init__(self, text: str = "", error: str = "", then=None) -> None:
+            super().__init__()
+            self.text, self.error, self.then = text, error, then
 
     class DraftsFound(Message):
         def __init__(self, names: list[str]) -> None:
@@ -178,6 +199,179 @@ class WorkstationScreen(Screen):
             title="Drafts restored",
             timeout=10,
         )
+
+    # -- time blocks --------------------------------------------------------------------------
+
+    @property
+    def timer(self) -> SessionTimer:
+        return self.query_one(SessionTimer)
+
+    def action_block(self) -> None:
+        from ..dialogs.choice import ChoiceDialog
+
+        state = self.timer.state
+        if state is not None and state.crashed:
+            self._ask_recovery(state)
+            return
+        if state is None:
+            minutes = self.app.settings.block_minutes
+            choices = [
+                (key, f"{BLOCK_CATEGORIES[cat]} ({minutes.get(cat, 30)} min)", cat)
+                for key, cat in (("c", "calling"), ("r", "research"), ("f", "follow_up"))
+            ]
+            due = self.timer.due
+            body = "What kind of prospecting block?"
+            if due is not None:
+                body += f" Planned now: {BLOCK_CATEGORIES[due.category].lower()}."
+            self.app.push_screen(ChoiceDialog("Start a block", body, choices), self._start_block)
+            return
+        label = BLOCK_CATEGORIES.get(state.category, state.category).lower()
+        counted = text.duration(self.timer.live_elapsed())
+        self.app.push_screen(
+            ChoiceDialog(
+                "Stop the block?",
+                f"The {label} block has counted {counted}.",
+                [("s", "Stop it now", "stop")],
+            ),
+            self._stop_block,
+        )
+
+    def _start_block(self, category: str | None) -> None:
+        if category is None:
+            return
+        app = self.app
+        label = BLOCK_CATEGORIES[category]
+        self._write(
+            lambda: start_block(
+                app.rep, category, now=app.now(), settings=app.settings, heartbeat=True
+            ),
+            f"{label} block started.",
+            then=self.timer.reload,
+        )
+
+    def _stop_block(self, choice: str | None) -> None:
+        if choice != "stop":
+            return
+        app = self.app
+
+        def stop():
+            summary = stop_block(app.rep, now=app.now(), settings=app.settings)
+            return f"Block stopped: {summary.counted_seconds // 60} min counted."
+
+        self._write(stop, then=self.timer.reload)
+
+    def action_pause_block(self) -> None:
+        state = self.timer.state
+        app = self.app
+        if state is None:
+            self.notify("No block is running (t starts one).", severity="warning")
+        elif state.crashed:
+            self._ask_recovery(state)
+        elif state.paused:
+            self._write(
+                lambda: resume_block(app.rep, now=app.now(), settings=app.settings, heartbeat=True),
+                "Block resumed.",
+                then=self.timer.reload,
+            )
+        else:
+            self._write(
+                lambda: pause_block(app.rep, now=app.now(), settings=app.settings),
+                "Block paused: time is not counted until p resumes it.",
+                then=self.timer.reload,
+            )
+
+    @on(SessionTimer.Crashed)
+    def _crashed(self, message: SessionTimer.Crashed) -> None:
+        self._ask_recovery(message.state)
+
+    def _ask_recovery(self, state) -> None:
+        from ..dialogs.choice import ChoiceDialog
+
+        zone = self.app.zone
+        label = BLOCK_CATEGORIES.get(state.category, state.category).lower()
+        stopped = state.crashed_at.in_timezone(zone).format("HH:mm")
+        app = self.app
+
+        def answer(choice: str | None) -> None:
+            if choice is None:
+                return
+            self._write(
+                lambda: recover_block(
+                    app.rep, choice, now=app.now(), settings=app.settings, heartbeat=True
+                ),
+                "Block resumed from now." if choice == "resume" else f"Block ended at {stopped}.",
+                then=self.timer.reload,
+            )
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "Your block stopped counting",
+                f"The {label} block stopped being timed at {stopped}, when callq closed "
+                f"({text.duration(state.elapsed_seconds)} counted). The time since is not work.",
+                [("r", "Resume it from now", "resume"), ("e", f"End it at {stopped}", "end")],
+            ),
+            answer,
+        )
+
+    def action_quit(self) -> None:
+        """Quit; a running block is stopped or left running on the wall clock, as the rep says."""
+        from ..dialogs.choice import ChoiceDialog
+
+        state = self.timer.state
+        if state is None or state.paused or state.crashed:
+            self.app.exit(0)  # a paused block stays paused; a crashed one is asked about later
+            return
+        app = self.app
+        label = BLOCK_CATEGORIES.get(state.category, state.category).lower()
+
+        def leave() -> None:
+            self.timer.forget()  # no heartbeat on the way out: the block is no longer ours
+            app.exit(0)
+
+        def answer(choice: str | None) -> None:
+            if choice == "stop":
+                self._write(
+                    lambda: stop_block(app.rep, now=app.now(), settings=app.settings), then=leave
+                )
+            elif choice == "leave":
+                self._write(lambda: release_block(app.rep, now=app.now()), then=leave)
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "Quit callq",
+                f"Your {label} block is running ({text.duration(self.timer.live_elapsed())}).",
+                [
+                    ("s", "Stop the block and quit", "stop"),
+                    ("l", "Leave it running (timed by the clock) and quit", "leave"),
+                ],
+            ),
+            answer,
+        )
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def _write(self, operation, success: str = "", then=None) -> None:
+        """Run a domain write in a worker; tell the rep how it went; then ``then()``."""
+        self._run_write(operation, success, then)
+
+    @work(thread=True, group="writes")
+    def _run_write(self, operation, success: str, then) -> None:
+        try:
+            with db_thread():
+                result = operation()
+        except CallqError as exc:
+            self.post_message(self.Written(error=str(exc), then=then))
+            return
+        message = result if isinstance(result, str) else success
+        self.post_message(self.Written(text=message, then=then))
+
+    def on_workstation_screen_written(self, message: Written) -> None:
+        if message.error:
+            self.notify(message.error, title="Not done", severity="error")
+        elif message.text:
+            self.notify(message.text)
+        if message.then is not None:
+            message.then()
 
     # -- phone --------------------------------------------------------------------------------
 

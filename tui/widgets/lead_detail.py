@@ -66,8 +66,8 @@ class LeadDetail(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="lead-head")
-        yield Static(id="lead-benefits")
         yield Static(id="lead-draft")
+        yield Static(id="lead-benefits")
         yield Static(id="lead-facts")
         yield Static(id="lead-notes")
         yield Static(id="lead-history")
@@ -135,10 +135,11 @@ class LeadDetail(VerticalScroll):
         draft.display = card.draft is not None and bool(card.draft.body.strip())
         if draft.display:
             kind = NOTE_KINDS.get(card.draft.kind, card.draft.kind).lower()
+            body = " ".join(card.draft.body.split())
             draft.update(
                 Group(
-                    Text(f"Unsaved {kind} draft — n to go on writing", style="bold"),
-                    Text(card.draft.body.strip()),
+                    Text(f"✎ Unsaved {kind} draft — n goes on", style="bold"),
+                    Text(body, no_wrap=True, overflow="ellipsis"),
                 )
             )
         self._section("facts").update(self._facts(card, now))
@@ -169,9 +170,8 @@ class LeadDetail(VerticalScroll):
             state = text.callable_state(entry, now, self._rep_zone)
             where.append(" · ")
             where.append(state, style="bold" if entry.callable_now else "")
-            reason = getattr(entry, "reason", None)
-            if reason:
-                lines.append(Text(f"Why now: {reason}", style="italic"))
+            if entry.why:
+                lines.append(Text(f"Why here: {entry.why}", style="italic"))
         return Group(*lines)
 
     def _benefits(self, card: LeadCard) -> Group:

@@ -23,8 +23,9 @@ from ..workers import db_thread
 
 PAGE = 100
 
-# (fetch offset, limit) -> (entries on that page, entries in the whole queue)
-Fetch = Callable[[int, int], tuple[Sequence[Any], int]]
+# fetch(offset, limit, now) -> (entries on that page, entries in the whole queue). Every page of
+# one rebuild is fetched with the same ``now``, so the pages fit together.
+Fetch = Callable[[int, int, Any], tuple[Sequence[Any], int]]
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._pages: dict[int, list] = {}
         self._requested: set[int] = set()
         self._generation = 0
+        self._snapshot = None
         self._total = 0
         self._loaded_once = False
         self._keep_lead: int | None = None
@@ -137,9 +139,10 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         current = self.entry
         self._keep_lead = keep_lead if keep_lead is not None else getattr(current, "lead_id", None)
         self._generation += 1
+        self._snapshot = self._now()
         self._requested = set()
         pages = sorted({self.cursor // PAGE, *self._visible_pages()})
-        self._load(self._generation, pages, True)
+        self._load(self._generation, pages, True, self._snapshot)
 
     def _visible_pages(self) -> set[int]:
         top = int(self.scroll_y)
@@ -155,15 +158,15 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         missing = sorted(wanted - set(self._pages) - self._requested)
         if missing:
             self._requested.update(missing)
-            self._load(self._generation, missing, False)
+            self._load(self._generation, missing, False, self._snapshot)
 
     @work(thread=True, group="queue")
-    def _load(self, generation: int, pages: list[int], fresh: bool) -> None:
+    def _load(self, generation: int, pages: list[int], fresh: bool, now) -> None:
         try:
             with db_thread():
                 loaded, total = {}, 0
                 for number in pages:
-                    entries, total = self._fetch(number * PAGE, PAGE)
+                    entries, total = self._fetch(number * PAGE, PAGE, now)
                     loaded[number] = list(entries)
         except Exception as exc:  # shown to the rep; the old rows stay on screen
             self.post_message(self.Failed(f"queue: {exc}"))
