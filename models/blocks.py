@@ -222,6 +222,18 @@ def start_block(
         current = running_block(rep)
         if current is not None:
             raise _busy(current, now, settings)
+        previous = (
+            TimeBlock.select()
+            .where((TimeBlock.rep == rep) & (TimeBlock.ended_at > now))
+            .order_by(TimeBlock.ended_at.desc())
+            .first()
+        )
+        if previous is not None:  # a start set in the past would count that time twice
+            zone = _zone(rep, settings)
+            raise CallqError(
+                f"{_hm(now, now, zone)} is before the end of the {_label(previous)} block "
+                f"({_hm(previous.ended_at, now, zone)}); blocks cannot overlap"
+            )
         if minutes is None:
             due = due_planned_block(rep, now=now, settings=settings)
             if due is not None and due.category == category:
@@ -498,20 +510,25 @@ def counted_intervals(
     return out
 
 
-def intervals_between(
-    rep: Rep, start: dt.datetime, end: dt.datetime, *, now=None
-) -> list[Interval]:
-    """The rep's counted time inside [start, end), clipped to it, in time order."""
-    now = clock.resolve(now)
-    blocks = list(
+def blocks_between(rep: Rep, start: dt.datetime, end: dt.datetime) -> list[TimeBlock]:
+    """The rep's blocks that overlap [start, end), running ones included, oldest first."""
+    return list(
         TimeBlock.select()
         .where(
             (TimeBlock.rep == rep)
             & (TimeBlock.started_at < end)
             & (TimeBlock.ended_at.is_null() | (TimeBlock.ended_at > start))
         )
-        .order_by(TimeBlock.started_at)
+        .order_by(TimeBlock.started_at, TimeBlock.id)
     )
+
+
+def intervals_between(
+    rep: Rep, start: dt.datetime, end: dt.datetime, *, now=None
+) -> list[Interval]:
+    """The rep's counted time inside [start, end), clipped to it, in time order."""
+    now = clock.resolve(now)
+    blocks = blocks_between(rep, start, end)
     pauses: dict[int, list[BlockPause]] = {b.id: [] for b in blocks}
     if blocks:
         for pause in BlockPause.select().where(BlockPause.block.in_(list(pauses))):

@@ -267,3 +267,13 @@ def test_opening_an_older_file_with_two_running_blocks_keeps_both_rows(db_path):
     assert [b.ended_at is None for b in blocks] == [False, True]
     assert blocks[0].end_reason == "duplicate"
     close_database()
+
+
+def test_a_block_cannot_start_inside_an_earlier_one(rep):
+    start_block(rep, "research", now=MON_9, settings=SETTINGS)
+    stop_block(rep, now=MON_9.add(minutes=30), settings=SETTINGS)
+    with pytest.raises(
+        CallqError, match=r"09:20 is before the end of the research block \(09:30\)"
+    ):
+        start_block(rep, "calling", now=MON_9.add(minutes=20), settings=SETTINGS)
+    assert start_block(rep, "calling", now=MON_9.add(minutes=30), settings=SETTINGS)

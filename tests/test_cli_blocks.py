@@ -235,3 +235,56 @@ def test_plans_from_the_command_line(at):
     assert at("09:12", "plan", "remove", "1").out == "removed plan 1: calling 09:00–10:30 Mon–Fri\n"
     assert at("09:12", "plan", "list", "--json").json == []
     _one_line_error(at("09:12", "plan", "remove", "1"), "no plan with id 1")
+
+
+def test_block_list_shows_the_days_blocks(at, capsys, db_path):
+    at("09:00", "block", "start", "calling", "--minutes", "45")
+    at("10:05", "block", "stop")
+    at("23:30", "block", "start", "research")
+    listed = at("23:50", "block", "list", "--json").json
+    assert [(b["category"], b["counted_seconds"], b["ended_at"]) for b in listed] == [
+        ("calling", 3900, "2026-11-23T15:05:00Z"),
+        ("research", 1200, None),
+    ]
+    assert set(listed[0]) == SUMMARY_KEYS - {"today"}
+    text = at("23:50", "block", "list").out.splitlines()
+    assert text[0] == "Mon 23 Nov (America/New_York)"
+    assert text[1] == "  09:00–10:05   calling    65/45 min, over 20   calls 0 · conv 0 · meet 0"
+    assert text[2].split()[:3] == ["23:30–now", "research", "20/30"]
+    # The next day lists the block that ran across midnight too (the stop is a correction,
+    # made with --now).
+    tuesday = run_cli(
+        capsys, "--db", db_path, "--now", "2026-11-24T00:20", "--rep", "ana", "block", "stop"
+    )
+    assert tuesday.code == 0
+    next_day = run_cli(
+        capsys,
+        "--db",
+        db_path,
+        "--now",
+        "2026-11-24T12:00",
+        "--rep",
+        "ana",
+        "block",
+        "list",
+        "--json",
+    ).json
+    assert [(b["category"], b["counted_seconds"]) for b in next_day] == [("research", 3000)]
+    _one_line_error(at("23:50", "block", "list", "--date", "someday"), "--date:")
+
+
+def test_at_sets_when_it_happened(at):
+    assert at("12:00", "block", "start", "calling", "--at", "09:00").code == 0
+    assert at("12:00", "block", "pause", "--at", "09:45").code == 0
+    assert at("12:00", "block", "resume", "--at", "2026-11-23T10:00").code == 0
+    stopped = at("12:00", "block", "stop", "--at", "11:00", "--json").json
+    assert stopped["ended_at"] == "2026-11-23T16:00:00Z"
+    assert (stopped["counted_seconds"], stopped["paused_seconds"]) == (105 * 60, 15 * 60)
+    _one_line_error(at("12:00", "block", "start", "research", "--at", "12:30"), "--at: 12:30 is in")
+    _one_line_error(
+        at("12:00", "block", "start", "research", "--at", "10:30"),
+        "10:30 is before the end of the calling block (11:00)",
+    )
+    _one_line_error(at("12:00", "block", "start", "research", "--at", "noonish"), "--at:")
+    assert at("12:00", "block", "list", "--json").json[0]["id"] == 1
+    assert len(at("12:00", "block", "list", "--json").json) == 1

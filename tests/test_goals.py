@@ -98,11 +98,12 @@ def test_a_dst_change_counts_real_minutes(rep):
     week = week_summary(rep, now=ny(2026, 11, 2, 12, 0), settings=SETTINGS, week_of=start.date())
     assert week.start.isoformat() == "2026-10-26"
     assert dict((d.isoformat(), s) for d, s in week.days)["2026-11-01"]["calling"] == 4 * 3600
-    # Spring forward (8 March 2026): 01:30 → 03:30 on the wall clock is one real hour.
-    assert (
-        _block(rep, "research", ny(2026, 3, 8, 1, 30), ny(2026, 3, 8, 3, 30)).counted_seconds
-        == 3600
-    )
+
+
+def test_spring_forward_counts_one_real_hour(rep):
+    # New York springs forward on 8 March 2026: 01:30 → 03:30 on the wall clock is one hour.
+    summary = _block(rep, "research", ny(2026, 3, 8, 1, 30), ny(2026, 3, 8, 3, 30))
+    assert summary.counted_seconds == 3600
     spring = week_summary(
         rep, now=ny(2026, 3, 9), settings=SETTINGS, week_of=pendulum.date(2026, 3, 8)
     )
@@ -130,10 +131,9 @@ def test_weekly_adherence_planned_versus_actual(rep):
     add_plan(rep, "calling", "09:00-10:30", "mon-fri", now=ny(2026, 11, 20))
     add_plan(rep, "research", "08:00-08:30", "mon,wed", now=ny(2026, 11, 20))
     _block(rep, "calling", ny(2026, 11, 23, 8, 55), ny(2026, 11, 23, 10, 30))  # kept (90 on plan)
+    # Research first, then half an hour of calling: only calling counts for the calling plan.
+    _block(rep, "research", ny(2026, 11, 24, 9, 0), ny(2026, 11, 24, 9, 30))
     _block(rep, "calling", ny(2026, 11, 24, 9, 30), ny(2026, 11, 24, 10, 0))  # partial (30)
-    _block(
-        rep, "research", ny(2026, 11, 24, 9, 0), ny(2026, 11, 24, 9, 30)
-    )  # wrong kind: not on plan
     _block(rep, "research", ny(2026, 11, 25, 8, 0), ny(2026, 11, 25, 8, 30))  # kept
     # Wednesday's calling is missed. Thursday the calling plan goes; Friday is no longer planned.
     remove_plan(rep, 1, now=ny(2026, 11, 26, 7, 0))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from models.blocks import (
     BlockCrashed,
     BlockState,
     BlockSummary,
     block_state,
+    block_summary,
+    blocks_between,
     pause_block,
     recover_block,
     resume_block,
@@ -18,6 +21,7 @@ from models.blocks import (
 )
 from models.catalog import BLOCK_CATEGORIES
 from models.clock import parse_instant
+from models.days import day_span, wall_clock
 from models.errors import CallqError
 from models.goals import GOALS, GoalProgress, WeekSummary, goal_progress, set_goals, week_summary
 from models.plans import (
@@ -45,6 +49,7 @@ def register(sub) -> None:
         metavar="N",
         help="planned length (default: what is left of a due plan, else block_minutes)",
     )
+    _at_option(start)
     start.add_argument("--json", action="store_true")
     start.set_defaults(handler=cmd_start)
 
@@ -55,8 +60,15 @@ def register(sub) -> None:
         ("status", "the running block, and a planned block that is due", cmd_status),
     ):
         parser = verbs.add_parser(verb, help=text)
+        if verb != "status":
+            _at_option(parser)
         parser.add_argument("--json", action="store_true")
         parser.set_defaults(handler=handler)
+
+    ls = verbs.add_parser("list", help="the blocks of a day (default: today) with their summaries")
+    ls.add_argument("--date", metavar="DATE", help="another day (YYYY-MM-DD)")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=cmd_list)
 
     recover = verbs.add_parser(
         "recover", help="after a crash: resume the block from now, or end it at its last heartbeat"
@@ -97,6 +109,30 @@ def register(sub) -> None:
     rm.set_defaults(handler=cmd_plan_remove)
 
 
+def _at_option(parser) -> None:
+    parser.add_argument(
+        "--at",
+        metavar="TIME",
+        help="when it happened, if not now: HH:MM today in your zone, or an ISO date-time",
+    )
+
+
+def _when(ctx):
+    """The instant a block command acts at: ``--at`` (not in the future), else the clock."""
+    text = ctx.args.at
+    if not text:
+        return ctx.now
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        today = ctx.now.in_timezone(ctx.zone)
+        when = wall_clock(ctx.zone, today.date(), int(match[1]) * 60 + int(match[2]))
+    else:
+        when = parse_instant(text, zone=ctx.zone, what="--at")
+    if when > ctx.now:
+        raise CallqError(f"--at: {text} is in the future")
+    return when
+
+
 def _goal(text: str) -> int | str:
     if text.strip().lower() == "default":
         return "default"
@@ -112,13 +148,12 @@ def _goal(text: str) -> int | str:
 def cmd_start(ctx) -> int:
     args = ctx.args
     ctx.open()
+    when = _when(ctx)
     due = None
     if args.minutes is None:
-        due = due_planned_block(ctx.rep, now=ctx.now, settings=ctx.settings)
+        due = due_planned_block(ctx.rep, now=when, settings=ctx.settings)
     try:
-        block = start_block(
-            ctx.rep, args.category, args.minutes, now=ctx.now, settings=ctx.settings
-        )
+        block = start_block(ctx.rep, args.category, args.minutes, now=when, settings=ctx.settings)
     except BlockCrashed as exc:
         raise CallqError(f"{exc}: {RECOVER_HINT}") from None
     state = state_of(block, ctx.now)
@@ -135,7 +170,7 @@ def cmd_start(ctx) -> int:
 def cmd_pause(ctx) -> int:
     ctx.open()
     try:
-        block = pause_block(ctx.rep, now=ctx.now, settings=ctx.settings)
+        block = pause_block(ctx.rep, now=_when(ctx), settings=ctx.settings)
     except BlockCrashed as exc:
         raise CallqError(f"{exc}: {RECOVER_HINT}") from None
     return _show_state(ctx, state_of(block, ctx.now), "paused")
@@ -143,13 +178,13 @@ def cmd_pause(ctx) -> int:
 
 def cmd_resume(ctx) -> int:
     ctx.open()
-    block = resume_block(ctx.rep, now=ctx.now, settings=ctx.settings)
+    block = resume_block(ctx.rep, now=_when(ctx), settings=ctx.settings)
     return _show_state(ctx, state_of(block, ctx.now), "resumed")
 
 
 def cmd_stop(ctx) -> int:
     ctx.open()
-    summary = stop_block(ctx.rep, now=ctx.now, settings=ctx.settings)
+    summary = stop_block(ctx.rep, now=_when(ctx), settings=ctx.settings)
     return _show_summary(ctx, summary)
 
 
@@ -180,6 +215,40 @@ def cmd_status(ctx) -> int:
             f" — callq block start {due.category}"
         )
     return 0
+
+
+def cmd_list(ctx) -> int:
+    ctx.open()
+    day = _local_date(ctx, ctx.args.date, "--date") if ctx.args.date else None
+    day = day or ctx.now.in_timezone(ctx.zone).date()
+    start, end = day_span(ctx.zone, day)
+    summaries = [
+        block_summary(block, now=ctx.now, settings=ctx.settings)
+        for block in blocks_between(ctx.rep, start, end)
+    ]
+    if ctx.args.json:
+        ctx.emit_json([{k: v for k, v in s.as_dict().items() if k != "today"} for s in summaries])
+        return 0
+    print(f"{day.format('ddd D MMM')} ({ctx.zone})")
+    if not summaries:
+        print("  no blocks")
+    for summary in summaries:
+        ended = _at(ctx, summary.ended_at) if summary.ended_at else "now"
+        span = f"{_at(ctx, summary.started_at)}–{ended}"
+        time = f"{summary.counted_seconds // 60}/{summary.planned_seconds // 60} min"
+        if summary.over_seconds:
+            time += f", over {summary.over_seconds // 60}"
+        counts = summary.counts
+        print(
+            f"  {span:<13} {_label(summary.category):<10} {time:<20} calls {counts.calls}"
+            f" · conv {counts.conversations} · meet {counts.meetings}"
+        )
+    return 0
+
+
+def _local_date(ctx, text: str, what: str):
+    """A date typed by the rep, read in their zone."""
+    return parse_instant(text, zone=ctx.zone, what=what).in_timezone(ctx.zone).date()
 
 
 def _show_state(ctx, state: BlockState, verb: str) -> int:
@@ -245,10 +314,7 @@ def _show_summary(ctx, summary: BlockSummary) -> int:
 
 def cmd_goals(ctx) -> int:
     ctx.open()
-    week_of = None
-    if ctx.args.week:
-        week_of = parse_instant(ctx.args.week, zone=ctx.zone, what="--week").in_timezone(ctx.zone)
-        week_of = week_of.date()
+    week_of = _local_date(ctx, ctx.args.week, "--week") if ctx.args.week else None
     today = goal_progress(ctx.rep, now=ctx.now, settings=ctx.settings)
     week = week_summary(ctx.rep, now=ctx.now, settings=ctx.settings, week_of=week_of)
     if ctx.args.json:
