@@ -174,7 +174,7 @@ def build_app(kind: str, db: Path | None):
 async def _keystrokes(app, presses: int, warmup: int) -> tuple[list[float], list[int]]:
     """Press "next lead" ``presses`` times; per press, ms from the key to the last frame it
     caused, and the bytes those frames held."""
-    from .screen import cursor_key, queue_marker, record
+    from .screen import cursor_key, lead_shown, queue_marker, record
 
     record(app)
     latencies, sizes = [], []
@@ -193,6 +193,13 @@ async def _keystrokes(app, presses: int, warmup: int) -> tuple[list[float], list
             await pilot.press(DOWN)
             await app.workers.wait_for_complete()
             await pilot.pause()
+            for _ in range(100):  # at most ~2 s for the detail pane's worker
+                if lead_shown(app):
+                    break
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            else:
+                raise RuntimeError("the next lead's details never appeared")
             if cursor_key(app) == before:
                 break  # the end of the queue
             frames = driver.frames[mark:]

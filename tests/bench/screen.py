@@ -59,17 +59,43 @@ def queue_widget(app):
 def queue_marker(app) -> str | None:
     """Text that is on screen once the queue's first row is painted; None while it is empty."""
     table = queue_widget(app)
-    if table is None or not getattr(table, "row_count", 0):
+    if table is None:
         return None
-    cell = table.get_row_at(0)[0]
-    text = getattr(cell, "plain", str(cell)).strip()
-    return text[:8] or None
+    if hasattr(table, "row_count"):  # a DataTable (the baseline)
+        if not table.row_count:
+            return None
+        cell = table.get_row_at(0)[0]
+        text = getattr(cell, "plain", str(cell))
+    else:  # callq's paged queue
+        if not getattr(table, "loaded", False) or not table.total:
+            return None
+        first = table.entry_at(0)
+        text = first.name if first is not None else ""
+    return text.strip()[:8] or None
 
 
 def cursor_key(app):
-    """Where the queue's cursor is: its row and that row's key (the lead, in callq)."""
+    """Where the queue's cursor is: its row and that row's lead (or row key)."""
     table = queue_widget(app)
-    if table is None or not getattr(table, "row_count", 0):
+    if table is None:
         return None
-    row = table.cursor_row
-    return row, table.coordinate_to_cell_key((row, 0)).row_key.value
+    if hasattr(table, "row_count"):
+        if not table.row_count:
+            return None
+        row = table.cursor_row
+        return row, table.coordinate_to_cell_key((row, 0)).row_key.value
+    entry = table.entry
+    return table.cursor, getattr(entry, "lead_id", None)
+
+
+def lead_shown(app) -> bool:
+    """Whether the lead at the cursor is fully on screen: the detail pane (where there is one)
+    shows that lead, not the one before or a placeholder."""
+    try:
+        detail = app.screen.query_one("#detail")
+    except Exception:
+        return True  # the baseline has no detail pane
+    key = cursor_key(app)
+    card = getattr(detail, "card", None)
+    lead = getattr(card, "lead", None)
+    return key is not None and lead is not None and lead.id == key[1]
