@@ -143,15 +143,19 @@ def sniff_kind(path: Path, text_head: str) -> str:
 
 def read_head(path: Path, encoding: Encoding) -> str:
     """The first block of the file as text, cut at the last whole line."""
-    with open_text(path, encoding) as handle:
-        try:
-            text = handle.read(SAMPLE_BYTES)
-        except UnicodeDecodeError as exc:
-            raise CallqError(
-                f"{path}: line 1: bytes that are not {encoding.label} ({exc.reason}); "
-                "give the file's encoding with --encoding"
-            ) from None
-    if len(text) == SAMPLE_BYTES:
+    with path.open("rb") as handle:
+        raw = handle.read(SAMPLE_BYTES)
+    codec = "utf-8-sig" if encoding.codec == "utf-8" else encoding.codec
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        text = decoder.decode(raw, final=len(raw) < SAMPLE_BYTES)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CallqError(
+            f"{path}: line {line}: bytes that are not {encoding.label} ({exc.reason}); "
+            "give the file's encoding with --encoding"
+        ) from None
+    if len(raw) == SAMPLE_BYTES:
         cut = max(text.rfind("\n"), text.rfind("\r"))
         text = text[: cut + 1] if cut > 0 else text
     return text

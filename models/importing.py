@@ -316,7 +316,13 @@ def plan_import(path: str | os.PathLike, options: ImportOptions | None = None) -
         mapping = Mapping("vCard", {name: [label] for name, label in VCARD_FIELDS.items()})
         return ImportPlan(path, "vcard", encoding, None, [], 1, mapping)
     delimiter = _delimiter(options.delimiter) or sniff_delimiter(head, header_score)
-    source = open_csv(path, encoding, delimiter, _is_header, keep_text=False)
+    try:
+        source = open_csv(path, encoding, delimiter, _is_header, keep_text=False)
+    except CallqError as exc:
+        if "no header row" not in str(exc):
+            raise
+        # No header callq knows: the first row names the columns; --map says what they hold.
+        source = open_csv(path, encoding, delimiter, _not_blank, keep_text=False)
     source.close()
     header = [c.strip() for c in source.header]
     if options.mapping_name:
@@ -336,6 +342,10 @@ def plan_import(path: str | os.PathLike, options: ImportOptions | None = None) -
 
 def _is_header(cells: list[str], line: int) -> bool:
     return header_score(cells) > 0
+
+
+def _not_blank(cells: list[str], line: int) -> bool:
+    return bool("".join(cells).strip())
 
 
 def _delimiter(given: str | None) -> str | None:
@@ -622,6 +632,9 @@ def _card_values(card) -> tuple[dict[str, str], dict[str, str]]:
         lines = contents.get(prop.lower())
         if lines:
             values[name], columns[name] = unescape_x(str(lines[0].value)), prop
+    if any(name.startswith("x-callq-") for name in contents):
+        # callq's own export leaves out what is empty: no next touch means none is scheduled.
+        columns.setdefault("next_touch_at", vcard_property("next_touch_at"))
     tz = first("tz")
     if "zone" not in values and tz is not None and "/" in str(tz.value):
         values["zone"], columns["zone"] = str(tz.value), "TZ"
@@ -901,7 +914,7 @@ class _RowChecker:
                     who = self._rep(str(item["author"])) if item.get("author") else author
                     notes.append((kind, str(item["body"]), who, at))
                 return notes
-        return [("general", stripped, author, created)]
+        return [("general", stripped.replace("\r\n", "\n"), author, created)]
 
     def _referrer(self, text: str | None, columns, errors) -> str | None:
         if not text or not text.strip():
