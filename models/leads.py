@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from . import clock
@@ -31,11 +33,18 @@ EDITABLE = (
 )
 
 
-def clean_lead_fields(raw: dict[str, Any], *, region: str = "US", partial: bool = False) -> dict:
+def clean_lead_fields(
+    raw: dict[str, Any],
+    *,
+    region: str = "US",
+    partial: bool = False,
+    sources: Mapping[str, str] | None = None,
+) -> dict:
     """Validate and normalise lead fields; raise :class:`FieldError` naming the first bad one.
 
     With ``partial`` (an edit) only the given fields are checked and a missing zone is not
-    suggested.
+    suggested. ``sources`` is the list a source must come from (default: the shipped one;
+    :func:`models.sources.known_sources` adds the user's own).
     """
     out: dict[str, Any] = {}
     for key in raw:
@@ -69,7 +78,7 @@ def clean_lead_fields(raw: dict[str, Any], *, region: str = "US", partial: bool 
             raw.get("industry") or DEFAULT_INDUSTRY, INDUSTRIES, "industry"
         )
     if raw.get("source") or not partial:
-        out["source"] = check_choice(raw.get("source") or "other", SOURCES, "source")
+        out["source"] = check_choice(raw.get("source") or "other", sources or SOURCES, "source")
     if raw.get("cadence_days") is not None:
         out["cadence_days"] = _cadence(raw["cadence_days"])
     if raw.get("channel"):
@@ -106,13 +115,14 @@ def add_lead(
     owner: Rep | None = None,
     referred_by: int | None = None,
     region: str = "US",
+    sources: Mapping[str, str] | None = None,
     now=None,
 ) -> Lead:
     """Validate ``fields`` and create the lead, due for a first touch now."""
     now = clock.resolve(now)
-    clean = clean_lead_fields(fields, region=region)
+    clean = clean_lead_fields(fields, region=region, sources=sources)
     with write_transaction():
-        referrer = get_lead(referred_by) if referred_by is not None else None
+        referrer = check_referrer(None, referred_by) if referred_by is not None else None
         return Lead.create(
             **clean,
             owner=owner,
@@ -123,17 +133,60 @@ def add_lead(
         )
 
 
-def edit_lead(lead_id: int, fields: dict[str, Any], *, region: str = "US", now=None) -> Lead:
-    """Change the given fields of a lead; nothing changes if any of them is bad."""
+KEEP = object()  # edit_lead's referred_by: leave the referrer as it is
+
+
+def edit_lead(
+    lead_id: int,
+    fields: dict[str, Any],
+    *,
+    region: str = "US",
+    sources: Mapping[str, str] | None = None,
+    referred_by: Any = KEEP,
+    now=None,
+) -> Lead:
+    """Change the given fields of a lead; nothing changes if any of them is bad.
+
+    ``referred_by`` names the lead who referred this one (``None`` clears it); a lead cannot
+    refer itself, nor be referred by someone in its own referral chain.
+    """
     now = clock.resolve(now)
-    clean = clean_lead_fields(fields, region=region, partial=True)
+    clean = clean_lead_fields(fields, region=region, partial=True, sources=sources)
     with write_transaction():
         lead = get_lead(lead_id)
+        if referred_by is not KEEP:
+            referrer = None if referred_by is None else check_referrer(lead.id, referred_by)
+            clean["referred_by"] = referrer
         for key, value in clean.items():
             setattr(lead, key, value)
         lead.updated_at = now
         lead.save()
     return lead
+
+
+def check_referrer(lead_id: int | None, referrer_id: int) -> Lead:
+    """The referrer for lead ``lead_id`` (``None``: a new lead), refusing self-referral, an
+    unknown id and a cycle (the referrer was itself referred, down the chain, by this lead)."""
+    if lead_id is not None and referrer_id == lead_id:
+        raise FieldError("referred_by", f"lead {lead_id} cannot have referred itself")
+    referrer = Lead.get_or_none(Lead.id == referrer_id)
+    if referrer is None:
+        raise FieldError("referred_by", f"no lead with id {referrer_id}")
+    if lead_id is None:
+        return referrer
+    chain = [referrer.id]
+    step = referrer
+    while step.referred_by_id is not None and step.referred_by_id not in chain:
+        chain.append(step.referred_by_id)
+        if step.referred_by_id == lead_id:
+            path = " ← ".join(str(i) for i in chain)
+            raise FieldError(
+                "referred_by",
+                f"lead {referrer_id} was referred through lead {lead_id} ({path}); "
+                "that would make a referral cycle",
+            )
+        step = Lead.get_by_id(step.referred_by_id)
+    return referrer
 
 
 def get_lead(lead_id: int) -> Lead:
@@ -171,6 +224,9 @@ def lead_as_dict(lead: Lead) -> dict[str, Any]:
         "referred_by": lead.referred_by_id,
         "owner": lead.owner.name if lead.owner_id else None,
         "status": lead.status,
+        "deal_value": money(lead.deal_value),
+        "lost_reason": lead.lost_reason,
+        "variant": lead.variant,
         "qualification": {
             "need": lead.q_need,
             "afford": lead.q_afford,
@@ -190,6 +246,11 @@ def lead_as_dict(lead: Lead) -> dict[str, Any]:
         "created_at": iso(lead.created_at),
         "updated_at": iso(lead.updated_at),
     }
+
+
+def money(value) -> float | None:
+    """A deal value for machine-readable output (a JSON number)."""
+    return None if value is None else float(Decimal(value).quantize(Decimal("0.01")))
 
 
 def iso(value) -> str | None:

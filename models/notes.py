@@ -101,3 +101,12 @@ def note_as_dict(note: Note) -> dict:
         "created_at": iso(note.created_at),
         "updated_at": iso(note.updated_at),
     }
+
+
+def drafts_for(author: Rep | None, limit: int = 20) -> list[Note]:
+    """The unsaved drafts this author left behind, newest first, each with its lead."""
+    from .schema import Lead
+
+    query = Note.select(Note, Lead).join(Lead).where(Note.is_draft == True)  # noqa: E712
+    query = query.where(Note.author == author) if author else query.where(Note.author.is_null())
+    return list(query.order_by(Note.updated_at.desc()).limit(limit))

@@ -1,4 +1,5 @@
-"""The tables: reps, leads, notes, touches, time blocks and status history.
+"""The tables: reps, leads, notes, touches, time blocks, status history, the benefit-statement
+library, introduction/offer variants and referral asks.
 
 Models bind late to :data:`database` (a ``DatabaseProxy``); :func:`models.db.open_database`
 initialises it. Every instant is a :class:`UTCDateTimeField`.
@@ -65,6 +66,8 @@ class Lead(BaseModel):
     next_touch_fixed = peewee.BooleanField(default=False)  # a callback time the prospect gave
     attempts = peewee.IntegerField(default=0)  # unanswered attempts since the last conversation
     exhausted = peewee.BooleanField(default=False)
+    # The introduction/offer variant this lead was assigned (rotation keeps it for every touch).
+    variant = peewee.CharField(null=True)
     last_contacted_at = UTCDateTimeField(null=True)
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
@@ -99,6 +102,18 @@ class TimeBlock(BaseModel):
     end_reason = peewee.CharField(null=True)
 
 
+class BenefitStatement(BaseModel):
+    """A reusable benefit statement, for one industry and/or product (or for any lead)."""
+
+    body = peewee.TextField()
+    industry = peewee.CharField(null=True)  # None: fits any industry
+    product = peewee.CharField(default="")
+    author = peewee.ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    retired = peewee.BooleanField(default=False)  # hidden from the picker; touches keep the link
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+
+
 class Touch(BaseModel):
     """One attempt or conversation with a lead, and what it scheduled next."""
 
@@ -109,6 +124,9 @@ class Touch(BaseModel):
     started_at = UTCDateTimeField(index=True)
     ended_at = UTCDateTimeField(null=True)
     variant = peewee.CharField(null=True)  # the introduction/offer variant used
+    benefit = peewee.ForeignKeyField(
+        BenefitStatement, null=True, backref="touches", on_delete="SET NULL"
+    )  # the benefit statement used
     block = peewee.ForeignKeyField(TimeBlock, null=True, backref="touches", on_delete="SET NULL")
     note = peewee.TextField(default="")
     next_touch_at = UTCDateTimeField(null=True)
@@ -127,4 +145,51 @@ class StatusChange(BaseModel):
     changed_at = UTCDateTimeField()
 
 
-ALL_MODELS = [Rep, Lead, Note, TimeBlock, Touch, StatusChange]
+class Variant(BaseModel):
+    """A named introduction/offer variant; new leads rotate through the active ones."""
+
+    name = peewee.CharField(unique=True)
+    script = peewee.TextField(default="")  # what the rep says
+    active = peewee.BooleanField(default=True)
+    leads_assigned = peewee.IntegerField(default=0)  # kept with Lead.variant, so rotation is O(1)
+    created_at = UTCDateTimeField()
+
+
+class ReferralAsk(BaseModel):
+    """Whether a referral was asked for after a good conversation, and whether one was given."""
+
+    lead = peewee.ForeignKeyField(Lead, backref="referral_asks", on_delete="CASCADE")
+    touch = peewee.ForeignKeyField(Touch, null=True, on_delete="SET NULL")
+    rep = peewee.ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    result = peewee.CharField()  # obtained / declined / skipped (not asked)
+    asked_at = UTCDateTimeField()
+
+
+class BlockPause(BaseModel):
+    """Time inside a block that is not counted: the rep paused, or callq was not running."""
+
+    block = peewee.ForeignKeyField(TimeBlock, backref="pauses", on_delete="CASCADE")
+    started_at = UTCDateTimeField()
+    ended_at = UTCDateTimeField(null=True)  # None: the pause is still going on
+    reason = peewee.CharField(default="paused")  # "paused" or "not_running" (after a crash)
+
+
+class PlannedBlock(BaseModel):
+    """A recurring planned block, e.g. calling 09:00–10:30 Mon–Fri, in the rep's own zone.
+
+    Removed plans keep their row (``removed_at``) so past weeks' adherence stays what it was.
+    """
+
+    rep = peewee.ForeignKeyField(Rep, backref="planned_blocks", on_delete="CASCADE")
+    category = peewee.CharField()
+    weekdays = peewee.CharField()  # ISO weekday digits: "12345" is Monday to Friday
+    start_minute = peewee.IntegerField()  # local wall-clock start, minutes after midnight
+    minutes = peewee.IntegerField()
+    created_at = UTCDateTimeField()
+    removed_at = UTCDateTimeField(null=True)
+
+
+# v004 also adds a partial unique index: one block per rep with ``ended_at IS NULL``.
+ALL_MODELS = [Rep, Lead, Note, TimeBlock, Touch, StatusChange, BlockPause, PlannedBlock]
+# Lead lifecycle (issue 6): the benefit-statement library, variants, referral asks.
+ALL_MODELS += [BenefitStatement, Variant, ReferralAsk]

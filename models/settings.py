@@ -54,6 +54,16 @@ class Settings:
     dial_command: str | None = _doc(
         "Command run with the lead's number to dial it, e.g. 'linphonecsh dial {phone}'.", None
     )
+    sources: dict[str, str] = _doc(
+        "Lead sources added to (or relabelling) the shipped list: key → label.", lambda: {}
+    )
+    qualify_required: list[str] = _doc(
+        "Questions that must be 'yes' for a lead to become a prospect by itself; [] = by choice.",
+        lambda: ["need", "afford", "authority", "approachable", "eligible"],
+    )
+    qualify_min_likelihood: int = _doc(
+        "Least likelihood of buying (0-100) for automatic promotion; 0 = no minimum.", 0
+    )
 
 
 def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
@@ -90,6 +100,8 @@ def _coerce(raw: str, f: dataclasses.Field, where: str) -> Any:
             return int(raw)
         except ValueError:
             raise CallqError(f"{where}: {f.name} must be a whole number, not {raw!r}") from None
+    if f.type.startswith("list"):
+        return [item.strip() for item in raw.split(",") if item.strip()]
     return raw
 
 
@@ -97,6 +109,8 @@ def _check_type(value: Any, f: dataclasses.Field, where: str) -> None:
     expected = {"int": int, "str": str, "str | None": (str, type(None))}.get(f.type)
     if f.type.startswith("dict"):
         expected = dict
+    elif f.type.startswith("list"):
+        expected = list
     if expected and (
         not isinstance(value, expected) or isinstance(value, bool) and expected is int
     ):

@@ -1,38 +1,75 @@
-"""The Textual application: thin; it holds the context and pushes the workstation screen."""
+"""The Textual application: thin. It holds the context, applies theme and keymap, installs the
+signal handlers, and pushes the workstation screen; the work lives in screens/ and widgets/."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Header
+import pendulum
+from textual.app import App
+from textual.binding import Binding
 
-from models.leads import list_leads
-from models.phones import national
+from models import clock
+
+from .commands import WorkstationCommands
+from .safety import install_signal_handlers, save_everything
+from .theme import apply_theme
 
 
-class CallqApp(App):
+class CallqApp(App[int]):
     """callq's workstation."""
 
     TITLE = "callq"
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {WorkstationCommands}
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Keys", id="help"),
+        Binding("ctrl+p", "command_palette", "Commands", id="command_palette", show=False),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit, even while typing",
+            id="quit_anywhere",
+            show=False,
+            priority=True,
+        ),
+    ]
 
     def __init__(self, ctx, notice: str | None = None):
         super().__init__()
         self.ctx = ctx
         self.notice = notice
+        self.settings = ctx.settings
+        self.rep = ctx.rep
+        self.zone = ctx.zone
+        self.fixed_clock = bool(ctx.args.now)
+        apply_theme(self, self.settings.theme)
+        self.set_keymap(self.settings.keymap)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(id="queue", cursor_type="row")
-        yield Footer()
+    def now(self) -> pendulum.DateTime:
+        """The app's clock: frozen at ``--now`` when given, else the real one."""
+        return self.ctx.now if self.fixed_clock else clock.utcnow()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Name", "Company", "Phone", "Zone")
-        leads, _ = list_leads(limit=200)
-        for lead in leads:
-            table.add_row(lead.name, lead.company, national(lead.phone), lead.zone, key=lead.id)
+        from .screens.workstation import WorkstationScreen
+
+        install_signal_handlers(self)
+        self.push_screen(WorkstationScreen())
         if self.notice:
             self.notify(self.notice, timeout=10)
+
+    def action_help(self) -> None:
+        from .dialogs.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        """ctrl+q, from anywhere: save the draft being typed and the running block, then quit."""
+        self.exit(0)
+
+    def exit(self, result=None, return_code: int = 0, message=None) -> None:
+        """Every way out saves first: the draft being typed and the running block's heartbeat."""
+        save_everything(self)
+        super().exit(result, return_code, message)
 
 
 def make_app(ctx, notice: str | None = None) -> CallqApp:

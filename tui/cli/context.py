@@ -10,8 +10,11 @@ import pendulum
 
 from models import clock
 from models.db import close_database, open_database
+from models.paths import settings_path
+from models.pipeline import PromotionRule
 from models.reps import current_rep, rep_zone
 from models.settings import Settings, load_settings
+from models.sources import known_sources
 
 
 class Context:
@@ -24,6 +27,16 @@ class Context:
     @cached_property
     def settings(self) -> Settings:
         return load_settings()
+
+    @cached_property
+    def sources(self) -> dict[str, str]:
+        """The lead sources: the shipped list plus the settings' ``[sources]``."""
+        return known_sources(self.settings.sources, where=str(settings_path()))
+
+    @cached_property
+    def promotion_rule(self) -> PromotionRule:
+        """When a lead becomes a prospect by itself (the settings' ``qualify_*``)."""
+        return PromotionRule.from_settings(self.settings, where=str(settings_path()))
 
     @cached_property
     def now(self) -> pendulum.DateTime:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+
 from models.catalog import CHANNELS, INDUSTRIES, SOURCES, STATUSES
 from models.leads import (
+    KEEP,
     add_lead,
     edit_lead,
     get_lead,
@@ -14,6 +17,9 @@ from models.leads import (
 )
 from models.notes import note_as_dict, notes_for
 from models.phones import national
+from models.pipeline import QUESTIONS, change_as_dict
+from models.referrals import referral_stats, referred_through
+from models.status import status_history
 
 FIELD_OPTIONS = [
     ("--company", "company", "company name"),
@@ -22,7 +28,7 @@ FIELD_OPTIONS = [
     ("--email", "email", "email address"),
     ("--zone", "zone", "IANA time zone (default: suggested from the phone number)"),
     ("--industry", "industry", f"one of: {', '.join(INDUSTRIES)}"),
-    ("--source", "source", f"one of: {', '.join(SOURCES)}"),
+    ("--source", "source", f"one of: {', '.join(SOURCES)}, or your own (callq source list)"),
     ("--cadence", "cadence_days", "days between touches the prospect agreed to (default 7)"),
     ("--channel", "channel", f"agreed channel: {', '.join(CHANNELS)}"),
     ("--window", "call_window", "call-window override, e.g. 'mon-fri 08:00-11:00'"),
@@ -49,6 +55,13 @@ def register(sub) -> None:
     edit.add_argument("id", type=int)
     edit.add_argument("--name")
     _field_options(edit)
+    edit.add_argument(
+        "--referred-by",
+        type=referrer_arg,
+        default=KEEP,
+        metavar="ID",
+        help="the lead who referred them ('none' clears it)",
+    )
     edit.add_argument("--json", action="store_true")
     edit.set_defaults(handler=cmd_edit)
 
@@ -65,6 +78,16 @@ def _field_options(parser) -> None:
         parser.add_argument(flag, dest=dest, help=text)
 
 
+def referrer_arg(text: str) -> int | None:
+    """A lead id, or 'none' to clear the referrer."""
+    if text.strip().lower() in ("none", "-"):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a lead id (or 'none')") from None
+
+
 def _given_fields(args, names) -> dict:
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
@@ -78,6 +101,7 @@ def cmd_add(ctx) -> int:
         owner=ctx.rep,
         referred_by=args.referred_by,
         region=ctx.settings.default_region,
+        sources=ctx.sources,
         now=ctx.now,
     )
     if args.json:
@@ -93,7 +117,17 @@ def cmd_edit(ctx) -> int:
     args = ctx.args
     fields = _given_fields(args, ["name", *[d for _, d, _ in FIELD_OPTIONS]])
     ctx.open()
-    lead = edit_lead(args.id, fields, region=ctx.settings.default_region, now=ctx.now)
+    referrer = {} if args.referred_by is KEEP else {"referred_by": args.referred_by}
+    lead = edit_lead(
+        args.id,
+        fields,
+        region=ctx.settings.default_region,
+        sources=ctx.sources,
+        now=ctx.now,
+        **referrer,
+    )
+    if referrer:
+        fields["referred_by"] = args.referred_by
     if args.json:
         ctx.emit_json(lead_as_dict(lead))
     else:
@@ -109,6 +143,8 @@ def cmd_show(ctx) -> int:
         data = lead_as_dict(lead)
         data["notes"] = [note_as_dict(n) for n in notes]
         data["touches"] = [touch_as_dict(t) for t in touches]
+        data["status_history"] = [change_as_dict(c) for c in status_history(lead.id)]
+        data["referrals"] = referral_stats(lead.id).as_dict()
         ctx.emit_json(data)
         return 0
     print(f"#{lead.id} {lead.name} — {lead.title or 'no title'}, {lead.company or 'no company'}")
@@ -117,12 +153,22 @@ def cmd_show(ctx) -> int:
         ("email", lead.email or "-"),
         ("zone", f"{lead.zone} (their time {ctx.now.in_timezone(lead.zone).format('ddd HH:mm')})"),
         ("industry", lead.industry),
-        ("source", lead.source),
-        ("status", lead.status + (" (exhausted)" if lead.exhausted else "")),
+        ("source", ctx.sources.get(lead.source, lead.source)),
+        ("status", lead.status + (" (exhausted)" if lead.exhausted else "") + _closed(lead)),
+        ("qualified", _checklist(lead)),
         ("cadence", f"every {lead.cadence_days} days by {lead.channel}"),
         ("next touch", ctx.local(lead.next_touch_at)),
         ("attempts", str(lead.attempts)),
     ]
+    if lead.referred_by_id is not None:
+        rows.append(
+            ("referrer", " ← ".join(f"#{r.id} {r.name}" for r in referred_through(lead.id)))
+        )
+    stats = referral_stats(lead.id)
+    if stats.chain.leads:
+        rows.append(("referrals", referral_summary(stats)))
+    if lead.variant:
+        rows.append(("variant", lead.variant))
     for label, value in rows:
         print(f"  {label:<11}{value}")
     for note in notes:
@@ -153,3 +199,35 @@ def cmd_list(ctx) -> int:
     if shown < total:
         print(f"({len(leads)} of {total} shown; --limit and --offset page through the rest)")
     return 0
+
+
+def _closed(lead) -> str:
+    if lead.status == "customer" and lead.deal_value is not None:
+        return f" (deal value {lead.deal_value:,.2f})"
+    if lead.status == "lost" and lead.lost_reason:
+        return f" ({lead.lost_reason})"
+    return ""
+
+
+def _checklist(lead) -> str:
+    marks = {"yes": "✓", "no": "✗", "unknown": "?"}
+    answers = " ".join(f"{key} {marks[getattr(lead, col)]}" for key, (col, _) in QUESTIONS.items())
+    extra = []
+    if lead.likelihood is not None:
+        extra.append(f"likelihood {lead.likelihood}%")
+    if lead.purchase_timing:
+        extra.append(f"timing {lead.purchase_timing}")
+    return answers + ("; " + ", ".join(extra) if extra else "")
+
+
+def referral_summary(stats) -> str:
+    """'3 referred (1 customer, 12,000.00); 7 in all generations (2 customers, 20,500.00)'."""
+
+    def part(g) -> str:
+        customers = f"{g.customers} customer{'s' if g.customers != 1 else ''}"
+        return f"{customers}, {g.value:,.2f}"
+
+    text = f"{stats.direct.leads} referred ({part(stats.direct)})"
+    if stats.chain.leads != stats.direct.leads:
+        text += f"; {stats.chain.leads} in all generations ({part(stats.chain)})"
+    return text

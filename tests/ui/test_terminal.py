@@ -1,0 +1,171 @@
+"""callq in a real terminal: tmux for the screen a rep sees, a pty for how the process ends.
+
+A dropped SSH connection is a hang-up: tmux kill-session closes the terminal and sends SIGHUP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pty
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from models.db import close_database, open_database
+from models.notes import get_draft
+from models.reps import current_rep
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+CALLQ = [sys.executable, "-m", "tui.cli"]
+
+
+class Tmux:
+    """A private tmux server (its own socket: other tmux users on the box are not disturbed)."""
+
+    def __init__(self, socket: Path):
+        self.socket = socket
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, check=False
+        )
+        return done.stdout
+
+    def start(self, name: str, command: list[str]) -> None:
+        self.run(
+            "new-session", "-d", "-s", name, "-x", "80", "-y", "24", " ".join(map(_quote, command))
+        )
+
+    def screen(self, name: str) -> str:
+        return self.run("capture-pane", "-p", "-t", name)
+
+    def keys(self, name: str, *keys: str, literal: bool = False) -> None:
+        self.run("send-keys", "-t", name, *(["-l"] if literal else []), *keys)
+
+    def wait_for(self, name: str, text: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen(name)
+            if text in shown:
+                return shown
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen(name)}")
+
+
+def _quote(part: str) -> str:
+    import shlex
+
+    return shlex.quote(part)
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    server = Tmux(tmp_path / "tmux.sock")
+    yield server
+    server.run("kill-server")
+
+
+def _wait(condition, timeout: float = 10.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out: {what}")
+        time.sleep(0.05)
+
+
+def _draft_body(db_path) -> str | None:
+    open_database(db_path)
+    try:
+        draft = get_draft(1, current_rep("ana"))
+        return None if draft is None else draft.body
+    finally:
+        close_database()
+
+
+def _running_block(db_path):
+    from models.blocks import running_block
+
+    open_database(db_path)
+    try:
+        return running_block(current_rep("ana"))
+    finally:
+        close_database()
+
+
+def test_hang_up_keeps_the_draft_and_it_comes_back_on_reopen(tmux, demo_db):
+    command = [*CALLQ, "--db", str(demo_db), "--rep", "ana", "--now", "2026-11-23T14:00Z"]
+    tmux.start("rep", command)
+    tmux.wait_for("rep", "1 of 60")
+    tmux.keys("rep", "t")
+    tmux.wait_for("rep", "Start a block")
+    tmux.keys("rep", "c")
+    tmux.wait_for("rep", "● Calling")
+    tmux.keys("rep", "n")
+    tmux.wait_for("rep", "Note on")
+    tmux.keys("rep", "Asked for pricing by email", literal=True)
+    _wait(lambda: _draft_body(demo_db) == "Asked for pricing by email", what="autosave")
+    tmux.keys("rep", " before Friday", literal=True)
+    tmux.wait_for("rep", "before Friday")
+    tmux.run("kill-session", "-t", "rep")  # the terminal is gone: SIGHUP
+    _wait(lambda: _draft_body(demo_db) == "Asked for pricing by email before Friday", 5, "draft")
+
+    block = _running_block(demo_db)
+    assert block is not None and block.ended_at is None and block.category == "calling"
+
+    tmux.start("again", command)
+    shown = tmux.wait_for("again", "Unsaved general draft")
+    assert "Asked for pricing" in shown
+    assert "● Calling" in shown  # the block goes on
+    tmux.keys("again", "n")
+    shown = tmux.wait_for("again", "Restored your unsaved draft")
+    assert "Asked for pricing by email before Friday" in shown
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_signals_save_and_exit_cleanly(demo_db, signum):
+    master, slave = pty.openpty()
+    os.set_blocking(master, False)
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color"}
+    proc = subprocess.Popen(
+        [*CALLQ, "--db", str(demo_db), "--rep", "ana", "--now", "2026-11-23T14:00Z"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    output = bytearray()
+
+    def read() -> bytes:
+        with contextlib.suppress(OSError):  # nothing to read yet, or the terminal has closed
+            output.extend(os.read(master, 65536))
+        return bytes(output)
+
+    try:
+        _wait(lambda: b"Benefit" in read(), 15, "the screen")
+        os.write(master, b"n")
+        _wait(lambda: b"New note" in read(), 10, "the editor")
+        os.write(master, b"Signal test")
+        time.sleep(0.2)
+        proc.send_signal(signum)
+        _wait(lambda: (read(), proc.poll())[1] is not None, 10, "exit")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert proc.returncode == 0
+    assert b"Traceback" not in output
+    assert _draft_body(demo_db) == "Signal test"

@@ -1,0 +1,216 @@
+"""The workstation as a rep uses it: moving through the queue, reading a lead, keys, sizes."""
+
+from __future__ import annotations
+
+from textual.widgets import TextArea
+
+from models.notes import notes_for
+from tests.ui.conftest import ready, screen_text, until
+
+
+async def test_three_panes_at_80x24_show_the_lead_at_the_cursor(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        text = screen_text(app)
+        first = screen.entry
+        assert first.name in text
+        assert "Benefit statements" in text
+        assert "Queue" in text and "Lead" in text
+        assert "1 of 60" in text
+        for region in (screen.queue.region, screen.detail.region):
+            assert region.width >= 36 and region.height >= 15
+
+
+async def test_moving_down_and_up_follows_the_cursor_and_shows_each_lead(app):
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        seen = [screen.entry.lead_id]
+        for _ in range(3):
+            await pilot.press("j")
+            await ready(pilot)
+            seen.append(screen.entry.lead_id)
+        assert len(set(seen)) == 4
+        assert screen.detail.card.lead.id == seen[-1]
+        assert screen.detail.card.lead.name in screen_text(app)
+        await pilot.press("k", "up")
+        await ready(pilot)
+        assert screen.entry.lead_id == seen[1]
+        await pilot.press("end")
+        await ready(pilot)
+        assert screen.queue.cursor == screen.queue.total - 1
+        assert f"{screen.queue.total} of {screen.queue.total}" in screen_text(app)
+        await pilot.press("home")
+        await ready(pilot)
+        assert screen.entry.lead_id == seen[0]
+
+
+async def test_benefit_note_is_written_saved_and_shown_first(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        lead_id = app.screen.entry.lead_id
+        await pilot.press("b")
+        editor = app.screen
+        await until(pilot, lambda: not editor.query_one(TextArea).read_only)
+        assert "Benefit statement" in screen_text(app)
+        await pilot.press(*"Halves their no-show rate")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is not editor)
+        await ready(pilot)
+        benefits = [n.body for n in notes_for(lead_id) if n.kind == "benefit"]
+        assert "Halves their no-show rate" in benefits
+        assert "• Halves their no-show rate" in screen_text(app)
+
+
+async def test_draft_is_autosaved_while_typing_and_restored_on_reopen(app, demo_db):
+    from models.notes import get_draft
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        lead_id = app.screen.entry.lead_id
+        await pilot.press("n")
+        editor = app.screen
+        await until(pilot, lambda: not editor.query_one(TextArea).read_only)
+        await pilot.press(*"Call back after lunch")
+        # Autosaved within a second, with the editor still open.
+        await until(
+            pilot,
+            lambda: (
+                (d := get_draft(lead_id, app.rep)) is not None and d.body == "Call back after lunch"
+            ),
+            timeout=1.0,
+        )
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is not editor)
+        await ready(pilot)
+        assert "Unsaved general draft" in screen_text(app)
+        await pilot.press("n")
+        editor = app.screen
+        await until(pilot, lambda: not editor.query_one(TextArea).read_only)
+        assert editor.query_one(TextArea).text == "Call back after lunch"
+        assert "Restored your unsaved draft" in screen_text(app)
+        # Emptying the editor and closing leaves no draft behind.
+        await pilot.press("ctrl+a", "ctrl+k")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is not editor)
+    assert get_draft(lead_id, app.rep) is None
+    assert notes_for(lead_id) == notes_for(lead_id)  # nothing published by closing
+
+
+async def test_help_lists_every_binding_with_its_id(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        workstation = app.screen
+        await pilot.press("question_mark")
+        await until(pilot, lambda: app.screen is not workstation)
+        help_screen = app.screen
+        ids = {action.id for action in help_screen._actions}
+        for binding in type(workstation).BINDINGS:
+            assert binding.id in ids
+        assert {"help", "quit", "command_palette"} <= ids
+        await pilot.press("escape")
+        assert app.screen is workstation
+
+
+async def test_command_palette_runs_an_action(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        workstation = app.screen
+        first = workstation.entry.lead_id
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: app.screen is not workstation)
+        await pilot.press(*"next lead")
+        await pilot.pause(0.3)
+        assert "Next" in screen_text(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is workstation)
+        await ready(pilot)
+        assert workstation.entry.lead_id != first
+        assert workstation.queue.cursor == 1
+
+
+async def test_keymap_from_settings_remaps_a_key(demo_db, config_file):
+    from tests.ui.conftest import context
+    from tui.app import make_app
+
+    config_file.write_text('[keymap]\nnext_lead = "s"\n')
+    app = make_app(context(demo_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("j")
+        await pilot.pause(0.1)
+        assert app.screen.queue.cursor == 0
+        await pilot.press("s")
+        await ready(pilot)
+        assert app.screen.queue.cursor == 1
+        assert "s Next" in screen_text(app).splitlines()[-1]
+
+
+async def test_resize_from_200x60_down_to_80x24_keeps_everything_usable(app):
+    async with app.run_test(size=(200, 60)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        await pilot.press("j", "j")
+        await ready(pilot)
+        lead = screen.entry
+        wide = screen_text(app)
+        assert "Company" in wide and "Phone" in wide
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.2)
+        narrow = screen_text(app)
+        assert len(narrow.splitlines()) == 24
+        assert max(len(line) for line in narrow.splitlines()) <= 80
+        assert screen.entry is lead
+        assert lead.name in narrow
+        assert "Benefit statements" in narrow
+        assert "3 of 60" in narrow
+        await pilot.press("j")
+        await ready(pilot)
+        assert screen.queue.cursor == 3
+
+
+async def test_copy_phone_uses_the_clipboard(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        assert app.clipboard == app.screen.entry.phone
+        assert app.clipboard.startswith("+")
+
+
+async def test_terminal_theme_uses_the_terminals_palette(demo_db, config_file):
+    from tests.ui.conftest import context
+    from tui.app import make_app
+
+    config_file.write_text('theme = "terminal"\n')
+    app = make_app(context(demo_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == "terminal"
+        assert app.current_theme.ansi
+
+
+async def test_unknown_theme_is_a_clear_error(demo_db, config_file):
+    import pytest
+
+    from models.errors import CallqError
+    from tests.ui.conftest import context
+    from tui.app import make_app
+
+    config_file.write_text('theme = "neon"\n')
+    with pytest.raises(CallqError, match="theme 'neon' is unknown"):
+        make_app(context(demo_db))
+
+
+async def test_no_color_still_marks_overdue_rows(demo_db, monkeypatch):
+    from tests.ui.conftest import context
+    from tui.app import make_app
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(context(demo_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.no_color
+        rows = screen_text(app).splitlines()
+        overdue = [row for row in rows if row.lstrip("│╭ ").startswith("!")]
+        assert overdue, "overdue rows carry a ! even without colour"

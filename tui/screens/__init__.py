@@ -1,0 +1,1 @@
+"""Screens: the workstation is the one a rep lives in."""

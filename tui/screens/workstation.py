@@ -1,0 +1,434 @@
+"""The workstation: the queue, the lead at the cursor, and the session timer, on one screen.
+
+Every key is a binding with an id (remappable through the keymap setting); every database call
+runs in a thread worker that posts its result back here.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from models.blocks import (
+    pause_block,
+    recover_block,
+    release_block,
+    resume_block,
+    start_block,
+    stop_block,
+)
+from models.catalog import BLOCK_CATEGORIES
+from models.errors import CallqError
+from models.notes import drafts_for
+
+from .. import text
+from ..widgets.lead_detail import LeadDetail
+from ..widgets.queue_table import QueueTable
+from ..widgets.session_timer import SessionTimer
+from ..workers import db_thread
+from .queue_source import queue_fetcher
+
+
+class WorkstationScreen(Screen):
+    """Work the queue: move, read, log, write notes, time the block."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    BINDINGS = [
+        Binding("down,j", "next_lead", "Next", id="next_lead"),
+        Binding("up,k", "previous_lead", "Previous", id="previous_lead", show=False),
+        Binding("pagedown", "page_down", "Page down", id="page_down", show=False),
+        Binding("pageup", "page_up", "Page up", id="page_up", show=False),
+        Binding("home", "first_lead", "First lead", id="first_lead", show=False),
+        Binding("end", "last_lead", "Last lead", id="last_lead", show=False),
+        Binding("enter", "open_lead", "Open", id="open_lead", show=False),
+        Binding("escape", "close_lead", "Back to the queue", id="close_lead", show=False),
+        Binding("n", "note('general')", "Note", id="note"),
+        Binding("b", "note('benefit')", "Benefit", id="benefit_note"),
+        Binding("o", "note('objection')", "Objection note", id="objection_note", show=False),
+        Binding("c", "copy_phone", "Copy number", id="copy_phone", show=False),
+        Binding("d", "dial", "Dial", id="dial", show=False),
+        Binding("t", "block", "Block start/stop", id="block"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("p", "pause_block", "Pause/resume block", id="pause_block", show=False),
+        Binding("ctrl+r", "refresh", "Refresh queue", id="refresh", show=False),
+    ]
+
+    entry: reactive[Any | None] = reactive(None, always_update=True, init=False)
+
+    class Dialled(Message):
+        def __init__(self, error: str = "") -> None:
+            super().__init__()
+            self.error = error
+
+    class Written(Message):
+        """A write done in a worker: what to tell the rep, or what went wrong."""
+
+        def __init__(self, text: str = "", error: str = "", then=None) -> None:
+            super().__init__()
+            self.text, self.error, self.then = text, error, then
+
+    class DraftsFound(Message):
+        def __init__(self, names: list[str]) -> None:
+            super().__init__()
+            self.names = names
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield SessionTimer(id="timer")
+        with Horizontal(id="panes"):
+            queue = QueueTable(queue_fetcher(app), now=app.now, zone=app.zone, id="queue")
+            queue.border_title = "Queue"
+            yield queue
+            detail = LeadDetail(rep=app.rep, rep_zone=app.zone, now=app.now, id="detail")
+            detail.border_title = "Lead"
+            yield detail
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        queue = self.query_one(QueueTable)
+        queue.focus()
+        queue.reload()
+        self._find_drafts()
+        self._tick = self.set_interval(60, self._minute)
+
+    @property
+    def queue(self) -> QueueTable:
+        return self.query_one(QueueTable)
+
+    @property
+    def detail(self) -> LeadDetail:
+        return self.query_one(LeadDetail)
+
+    # -- the lead at the cursor ---------------------------------------------------------------
+
+    @on(QueueTable.Highlighted)
+    def _highlighted(self, message: QueueTable.Highlighted) -> None:
+        self.entry = message.entry
+        total = message.total
+        place = f"{message.index + 1} of {total}" if total else "empty"
+        self.queue.border_subtitle = place
+
+    @on(QueueTable.Failed)
+    def _queue_failed(self, message: QueueTable.Failed) -> None:
+        self.notify(message.error, title="Queue not loaded", severity="error")
+
+    def watch_entry(self, entry: Any | None) -> None:
+        self.detail.entry = entry
+
+    @property
+    def current(self) -> Any | None:
+        """The entry under the cursor right now. Keys act on this, not on ``entry``: a key
+        pressed right after a move may arrive before the move's message has been handled."""
+        return self.queue.entry
+
+    def _minute(self) -> None:
+        """Their local times move and call windows open: rebuild, keeping the cursor's lead."""
+        self.queue.reload()
+
+    # -- moving -------------------------------------------------------------------------------
+
+    def action_next_lead(self) -> None:
+        self.queue.action_cursor_down()
+
+    def action_previous_lead(self) -> None:
+        self.queue.action_cursor_up()
+
+    def action_page_down(self) -> None:
+        self.queue.action_page_down()
+
+    def action_page_up(self) -> None:
+        self.queue.action_page_up()
+
+    def action_first_lead(self) -> None:
+        self.queue.action_first()
+
+    def action_last_lead(self) -> None:
+        self.queue.action_last()
+
+    def action_open_lead(self) -> None:
+        if self.current is not None:
+            self.maximize(self.detail)
+            self.detail.focus()
+
+    def action_close_lead(self) -> None:
+        self.minimize()
+        self.queue.focus()
+
+    def action_refresh(self) -> None:
+        self.queue.reload()
+
+    # -- notes --------------------------------------------------------------------------------
+
+    def action_note(self, kind: str) -> None:
+        from ..dialogs.note_editor import NoteEditor
+
+        entry = self.current
+        if entry is None:
+            self.notify("No lead selected.", severity="warning")
+            return
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify(f"Note saved on {entry.name}.")
+            self.detail.reload()
+
+        self.app.push_screen(NoteEditor(entry.lead_id, entry.name, kind=kind), done)
+
+    @work(thread=True, group="drafts")
+    def _find_drafts(self) -> None:
+        with db_thread():
+            names = [draft.lead.name for draft in drafts_for(self.app.rep)]
+        if names:
+            self.post_message(self.DraftsFound(names))
+
+    def on_workstation_screen_drafts_found(self, message: DraftsFound) -> None:
+        shown = ", ".join(message.names[:3]) + (" …" if len(message.names) > 3 else "")
+        self.notify(
+            f"Unsaved note drafts kept for: {shown}. Open the lead and press n to go on.",
+            title="Drafts restored",
+            timeout=10,
+        )
+
+    # -- time blocks --------------------------------------------------------------------------
+
+    @property
+    def timer(self) -> SessionTimer:
+        return self.query_one(SessionTimer)
+
+    def action_block(self) -> None:
+        from ..dialogs.choice import ChoiceDialog
+
+        state = self.timer.state
+        if state is not None and state.crashed:
+            self._ask_recovery(state)
+            return
+        if state is None:
+            minutes = self.app.settings.block_minutes
+            choices = [
+                (key, f"{BLOCK_CATEGORIES[cat]} ({minutes.get(cat, 30)} min)", cat)
+                for key, cat in (("c", "calling"), ("r", "research"), ("f", "follow_up"))
+            ]
+            due = self.timer.due
+            body = "What kind of prospecting block?"
+            if due is not None:
+                body += f" Planned now: {BLOCK_CATEGORIES[due.category].lower()}."
+            self.app.push_screen(ChoiceDialog("Start a block", body, choices), self._start_block)
+            return
+        label = BLOCK_CATEGORIES.get(state.category, state.category).lower()
+        counted = text.duration(self.timer.live_elapsed())
+        self.app.push_screen(
+            ChoiceDialog(
+                "Stop the block?",
+                f"The {label} block has counted {counted}.",
+                [("s", "Stop it now", "stop")],
+            ),
+            self._stop_block,
+        )
+
+    def _start_block(self, category: str | None) -> None:
+        if category is None:
+            return
+        app = self.app
+        label = BLOCK_CATEGORIES[category]
+        self._write(
+            lambda: start_block(
+                app.rep, category, now=app.now(), settings=app.settings, heartbeat=True
+            ),
+            f"{label} block started.",
+            then=self.timer.reload,
+        )
+
+    def _stop_block(self, choice: str | None) -> None:
+        if choice != "stop":
+            return
+        app = self.app
+
+        def stop():
+            summary = stop_block(app.rep, now=app.now(), settings=app.settings)
+            return f"Block stopped: {summary.counted_seconds // 60} min counted."
+
+        self._write(stop, then=self.timer.reload)
+
+    def action_pause_block(self) -> None:
+        state = self.timer.state
+        app = self.app
+        if state is None:
+            self.notify("No block is running (t starts one).", severity="warning")
+        elif state.crashed:
+            self._ask_recovery(state)
+        elif state.paused:
+            self._write(
+                lambda: resume_block(app.rep, now=app.now(), settings=app.settings, heartbeat=True),
+                "Block resumed.",
+                then=self.timer.reload,
+            )
+        else:
+            self._write(
+                lambda: pause_block(app.rep, now=app.now(), settings=app.settings),
+                "Block paused: time is not counted until p resumes it.",
+                then=self.timer.reload,
+            )
+
+    @on(SessionTimer.Crashed)
+    def _crashed(self, message: SessionTimer.Crashed) -> None:
+        self._ask_recovery(message.state)
+
+    def _ask_recovery(self, state) -> None:
+        from ..dialogs.choice import ChoiceDialog
+
+        zone = self.app.zone
+        label = BLOCK_CATEGORIES.get(state.category, state.category).lower()
+        stopped = state.crashed_at.in_timezone(zone).format("HH:mm")
+        app = self.app
+
+        def answer(choice: str | None) -> None:
+            if choice is None:
+                return
+            self._write(
+                lambda: recover_block(
+                    app.rep, choice, now=app.now(), settings=app.settings, heartbeat=True
+                ),
+                "Block resumed from now." if choice == "resume" else f"Block ended at {stopped}.",
+                then=self.timer.reload,
+            )
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "Your block stopped counting",
+                f"The {label} block stopped being timed at {stopped}, when callq closed "
+                f"({text.duration(state.elapsed_seconds)} counted). The time since is not work.",
+                [("r", "Resume it from now", "resume"), ("e", f"End it at {stopped}", "end")],
+            ),
+            answer,
+        )
+
+    def action_quit(self) -> None:
+        """Quit; a running block is stopped or left running on the wall clock, as the rep says."""
+        from ..dialogs.choice import ChoiceDialog
+
+        state = self.timer.state
+        if state is None or state.paused or state.crashed:
+            self.app.exit(0)  # a paused block stays paused; a crashed one is asked about later
+            return
+        app = self.app
+        label = BLOCK_CATEGORIES.get(state.category, state.category).lower()
+
+        def leave() -> None:
+            self.timer.forget()  # no heartbeat on the way out: the block is no longer ours
+            app.exit(0)
+
+        def answer(choice: str | None) -> None:
+            if choice == "stop":
+                self._write(
+                    lambda: stop_block(app.rep, now=app.now(), settings=app.settings), then=leave
+                )
+            elif choice == "leave":
+                self._write(lambda: release_block(app.rep, now=app.now()), then=leave)
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "Quit callq",
+                f"Your {label} block is running ({text.duration(self.timer.live_elapsed())}).",
+                [
+                    ("s", "Stop the block and quit", "stop"),
+                    ("l", "Leave it running (timed by the clock) and quit", "leave"),
+                ],
+            ),
+            answer,
+        )
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def _write(self, operation, success: str = "", then=None) -> None:
+        """Run a domain write in a worker; tell the rep how it went; then ``then()``."""
+        self._run_write(operation, success, then)
+
+    @work(thread=True, group="writes")
+    def _run_write(self, operation, success: str, then) -> None:
+        try:
+            with db_thread():
+                result = operation()
+        except CallqError as exc:
+            self.post_message(self.Written(error=str(exc), then=then))
+            return
+        message = result if isinstance(result, str) else success
+        self.post_message(self.Written(text=message, then=then))
+
+    def on_workstation_screen_written(self, message: Written) -> None:
+        if message.error:
+            self.notify(message.error, title="Not done", severity="error")
+        elif message.text:
+            self.notify(message.text)
+        if message.then is not None:
+            message.then()
+
+    # -- phone --------------------------------------------------------------------------------
+
+    def action_copy_phone(self) -> None:
+        entry = self.current
+        if entry is None or not entry.phone:
+            self.notify("This lead has no phone number.", severity="warning")
+            return
+        # OSC 52: the terminal (local, even over SSH) puts it on the clipboard.
+        self.app.copy_to_clipboard(entry.phone)
+        self.notify(f"Copied {entry.phone} to the clipboard.")
+
+    def action_dial(self) -> None:
+        entry = self.current
+        command = self.app.settings.dial_command
+        if not command:
+            self.notify(
+                "No dial_command in your settings (e.g. dial_command = "
+                "'linphonecsh dial {phone}'). c copies the number instead.",
+                severity="warning",
+            )
+            return
+        if entry is None or not entry.phone:
+            self.notify("This lead has no phone number.", severity="warning")
+            return
+        self.notify(f"Dialling {entry.phone}…")
+        self._dial(command, entry.phone)
+
+    @work(thread=True, group="dial")
+    def _dial(self, command: str, number: str) -> None:
+        argv = [part.replace("{phone}", number) for part in shlex.split(command)]
+        if not any("{phone}" in part for part in shlex.split(command)):
+            argv.append(number)
+        try:
+            done = subprocess.run(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                timeout=30,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            self.post_message(self.Dialled(f"{argv[0]}: {exc}"))
+            return
+        error = ""
+        if done.returncode:
+            tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
+            error = f"{argv[0]} exited {done.returncode} {tail[0]}".strip()
+        self.post_message(self.Dialled(error))
+
+    def on_workstation_screen_dialled(self, message: Dialled) -> None:
+        if message.error:
+            self.notify(message.error, title="Dial failed", severity="error")
+
+    # -- saving on the way out ----------------------------------------------------------------
+
+    def save_now(self) -> None:
+        """Nothing of the queue is unsaved; the running block records it was alive."""
+        self.query_one(SessionTimer).save_now()

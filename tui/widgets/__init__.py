@@ -1,0 +1,1 @@
+"""The workstation's widgets: the queue, the lead detail, the session timer."""
