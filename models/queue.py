@@ -81,7 +81,6 @@ OPEN_SQL = (
 )
 GROUPS = ("callback", "overdue", "due", "later", "upcoming", "exhausted")
 CHUNK = 256
-INTERVALS_IN_SQL = 6
 FAR = 1e18
 
 
@@ -270,17 +269,32 @@ def _pairs(presets: Presets, now: float) -> _Pairs:
         if sched.open_at(now):
             opened.append([zone, wkey])
         row: list[Any] = [f"{zone}|{wkey}"]
-        for i in range(INTERVALS_IN_SQL):  # as stored text: compared without parsing
-            if i < len(sched.opens):
-                row += [_text(sched.opens[i]), _text(sched.closes[i])]
-            else:
-                row += [NEVER, NEVER]
+        for opens, closes in _intervals_ahead(sched, now + 2 * DAY + 7200):
+            row += [_text(opens), _text(closes)]  # as stored text: compared without parsing
         table.append(row)
+    width = max((len(row) for row in table), default=1)
+    for row in table:
+        row += [NEVER] * (width - len(row))
     made = _Pairs(presets, now, until, schedules, json.dumps(opened), table)
     if len(_PAIRS) > 16:
         _PAIRS.clear()
     _PAIRS[key] = made
     return made
+
+
+def _intervals_ahead(sched: Schedule, horizon: float) -> list[tuple[float, float]]:
+    """The pair's open intervals starting before ``horizon``, and then the next one after them
+    (looked up past the schedule's end if need be), so any time before ``horizon`` finds its
+    next opening in the list."""
+    found = [(o, c) for o, c in zip(sched.opens, sched.closes, strict=True) if o < horizon]
+    later = [(o, c) for o, c in zip(sched.opens, sched.closes, strict=True) if o >= horizon]
+    if later:
+        found.append(later[0])
+    elif not found or found[-1][1] != float("inf"):
+        after = _first(sched.window, sched.zone, sched.end, True)
+        if after is not None:
+            found.append((after, FAR))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -434,15 +448,14 @@ class QueueView:
         cached = getattr(self, "_later_rows", None)
         if cached is not None:
             return cached
-        columns = ", ".join(
-            f"json_extract(value, '$[{i}]')" for i in range(1 + 2 * INTERVALS_IN_SQL)
-        )
+        pairs_width = max(1, max((len(row) for row in self._pairs.table), default=1) // 2)
+        columns = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(1 + 2 * pairs_width))
         names = ", ".join(
-            ["k"] + [f"{k}{i}" for i in range(1, INTERVALS_IN_SQL + 1) for k in ("o", "c")]
+            ["k"] + [f"{k}{i}" for i in range(1, pairs_width + 1) for k in ("o", "c")]
         )
         now = f"'{self._now_db}'"
         steps = " ".join(
-            f"WHEN l.t < p.c{i} THEN MAX(l.t, p.o{i})" for i in range(1, INTERVALS_IN_SQL + 1)
+            f"WHEN l.t < p.c{i} THEN MAX(l.t, p.o{i})" for i in range(1, pairs_width + 1)
         )
         open_now = f"(p.o1 <= {now} AND {now} < p.c1)"
         sql = (
