@@ -177,6 +177,8 @@ def bench_queue(db_path: str | Path, now=NOW, *, rounds: int = 30, page: int = 5
         "sqlite3_first_page_ms": _median_ms(baseline),
     }
     result["rebuild_vs_sqlite3"] = round(result["rebuild_ms"] / result["sqlite3_first_page_ms"], 1)
+    result["rebuild_runs_ms"] = [round(t * 1000, 4) for t in warm]
+    result["sqlite3_first_page_runs_ms"] = [round(t * 1000, 4) for t in baseline]
     return result
 
 
@@ -230,6 +232,8 @@ def bench_log_outcome(db_path: str | Path, now=NOW, *, rounds: int = 30) -> dict
     con.close()
     result = {"log_outcome_ms": _median_ms(logged), "sqlite3_write_ms": _median_ms(baseline)}
     result["log_vs_sqlite3"] = round(result["log_outcome_ms"] / result["sqlite3_write_ms"], 1)
+    result["log_outcome_runs_ms"] = [round(t * 1000, 4) for t in logged]
+    result["sqlite3_write_runs_ms"] = [round(t * 1000, 4) for t in baseline]
     return result
 
 
