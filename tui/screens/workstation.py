@@ -307,7 +307,7 @@ class WorkstationScreen(Screen):
             ChoiceDialog(
                 "Your block stopped counting",
                 f"The {label} block stopped being timed at {stopped}, when callq closed "
-                f"({text.duration(state.elapsed_seconds)} counted). The time since is not work.",
+                f"({text.duration(state.counted_seconds)} counted). The time since is not work.",
                 [("r", "Resume it from now", "resume"), ("e", f"End it at {stopped}", "end")],
             ),
             answer,

@@ -104,8 +104,8 @@ class SessionTimer(Vertical):
         if state is None:
             return 0
         if state.paused or state.crashed or self._loaded_at is None:
-            return state.elapsed_seconds
-        return state.elapsed_seconds + int((self.app.now() - self._loaded_at).total_seconds())
+            return state.counted_seconds
+        return state.counted_seconds + int((self.app.now() - self._loaded_at).total_seconds())
 
     def _tick(self) -> None:
         if not self.is_mounted:
@@ -151,7 +151,7 @@ class SessionTimer(Vertical):
         state = self.state
         live_calling = 0.0
         if state is not None and state.category == "calling" and self._loaded_at is not None:
-            live_calling = (self.live_elapsed() - state.elapsed_seconds) / 60
+            live_calling = (self.live_elapsed() - state.counted_seconds) / 60
         for key, label in GOALS:
             item = getattr(progress, key)
             done = item.done + (live_calling if key == "calling_minutes" else 0)
