@@ -12,6 +12,7 @@ import pendulum
 
 from . import clock
 from .db import write_transaction
+from .demo_lifecycle import add_lifecycle_demo
 from .phones import suggest_zone
 from .schema import Lead, Note, Rep, Touch
 
@@ -152,6 +153,7 @@ def build_demo(*, leads: int = 60, rep: Rep, now=None, seed: int = 7) -> int:
             made.append(_demo_lead(rng, i, rep, now))
         for lead in made:
             _demo_history(rng, lead, rep, now)
+        add_lifecycle_demo(made, rep, now, seed)
     return len(made)
 
 

@@ -275,15 +275,13 @@ def set_status(
             raise FieldError(
                 "reason", f"lead {lead.id} asked not to be contacted; give a reason to move it"
             )
+        was = lead.status
+        change = change_status(lead, to_status, reason=reason, rep=rep, now=now)
         updates: dict[str, Any] = {}
         if amount is not None and amount != lead.deal_value:
             updates["deal_value"] = amount
-        if to_status == "lost" and reason != lead.lost_reason:
-            updates["lost_reason"] = reason
-        elif to_status != "lost" and lead.lost_reason is not None:
-            updates["lost_reason"] = None  # the history keeps why it was once lost
-        was = lead.status
-        change = change_status(lead, to_status, reason=reason, rep=rep, now=now)
+        if change is None and to_status == "lost" and reason != lead.lost_reason:
+            updates["lost_reason"] = reason  # a better reason for a lead already lost
         if updates:
             for column, new in updates.items():
                 setattr(lead, column, new)

@@ -193,3 +193,33 @@ class PlannedBlock(BaseModel):
 ALL_MODELS = [Rep, Lead, Note, TimeBlock, Touch, StatusChange, BlockPause, PlannedBlock]
 # Lead lifecycle (issue 6): the benefit-statement library, variants, referral asks.
 ALL_MODELS += [BenefitStatement, Variant, ReferralAsk]
+
+
+class ImportMapping(BaseModel):
+    """A column mapping saved under a name, reused for the next file from the same tool."""
+
+    name = peewee.CharField(unique=True)
+    spec = peewee.TextField()  # JSON: columns, defaults, value words
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+
+
+class ImportRun(BaseModel):
+    """One import that wrote to the database: what it read, wrote and refused."""
+
+    rep = peewee.ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    path = peewee.TextField()
+    format = peewee.CharField()
+    policy = peewee.CharField()  # duplicates: skip, update or keep
+    started_at = UTCDateTimeField()
+    finished_at = UTCDateTimeField()
+    rows_read = peewee.IntegerField()
+    imported = peewee.IntegerField()
+    updated = peewee.IntegerField()
+    duplicates = peewee.IntegerField()
+    rejected = peewee.IntegerField()
+    problems = peewee.IntegerField()
+
+
+# Import and export (issue 7): saved mappings and the record of import runs.
+ALL_MODELS += [ImportMapping, ImportRun]

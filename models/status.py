@@ -12,8 +12,10 @@ def change_status(
 ) -> StatusChange | None:
     """Move ``lead`` to ``to_status`` and record the change; ``None`` when it already is there.
 
-    The caller owns the transaction (see :func:`models.db.write_transaction`) and saves nothing
-    else of the lead: this saves the status itself.
+    A move to ``lost`` keeps ``reason`` as the lead's lost reason; a move away clears it (the
+    history keeps it). The caller owns the transaction (see
+    :func:`models.db.write_transaction`) and saves nothing else of the lead: this saves the
+    status itself.
     """
     now = clock.resolve(now)
     to_status = check_choice(to_status, STATUSES, "status")
@@ -27,9 +29,11 @@ def change_status(
         rep=rep,
         changed_at=now,
     )
-    lead.status = to_status
-    lead.updated_at = now
-    Lead.update(status=to_status, updated_at=now).where(Lead.id == lead.id).execute()
+    lost_reason = (reason or None) if to_status == "lost" else None
+    lead.status, lead.lost_reason, lead.updated_at = to_status, lost_reason, now
+    Lead.update(status=to_status, lost_reason=lost_reason, updated_at=now).where(
+        Lead.id == lead.id
+    ).execute()
     return change
 
 

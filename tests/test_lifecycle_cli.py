@@ -214,3 +214,24 @@ def test_source_list_includes_your_own(cli, private_home):
     assert added.json["source"] == "trade_press"
     (config / "config.toml").write_text('[sources]\n"bad key!" = "x"\n')
     _one_line_error(cli("source", "list"), f"{config / 'config.toml'}: sources.bad key!")
+
+
+def test_the_demo_has_a_lifecycle_to_show(cli):
+    assert cli("demo", "--leads", "60").code == 0
+    leads = cli("lead", "list", "--limit", "100", "--json").json
+    statuses = {lead["status"] for lead in leads}
+    assert {"lead", "prospect", "customer"} <= statuses and "lost" not in statuses
+    customers = [lead for lead in leads if lead["status"] == "customer"]
+    assert all(lead["deal_value"] > 0 for lead in customers)
+    variants = cli("variant", "list", "--json").json
+    assigned = [lead["variant"] for lead in leads if lead["variant"]]
+    assert {v["name"]: v["leads"] for v in variants} == {
+        name: assigned.count(name) for name in ("A", "B")
+    }
+    assert len(cli("benefit", "list", "--json").json) >= 10
+    referred = [lead for lead in leads if lead["referred_by"]]
+    assert len(referred) >= 10
+    deepest = max(
+        len(cli("referral", lead["id"], "--json").json["generations"]) for lead in leads[:10]
+    )
+    assert deepest >= 2

@@ -234,3 +234,11 @@ def test_a_database_from_before_the_lifecycle_keeps_every_row(db_path, now):
     statement = add_benefit("Saves an hour a night", now=now)
     Touch.update(benefit=statement).execute()
     assert Touch.get_by_id(1).benefit.body == "Saves an hour a night"
+
+
+def test_a_lost_lead_can_get_a_better_reason_without_a_new_history_row(lead, now):
+    set_status(lead.id, "lost", reason="no budget", now=now)
+    move = set_status(lead.id, "lost", reason="no budget until 2028", now=now)
+    assert (move.change, move.updated) == (None, ["lost_reason"])
+    assert get_lead(lead.id).lost_reason == "no budget until 2028"
+    assert len(_history(lead.id)) == 1

@@ -1,0 +1,367 @@
+"""Reading many phone numbers fast: one phonenumbers call per *shape*, not per number.
+
+``phonenumbers`` costs ~50 µs a number (parse, validate, zone). An import of 100k leads holds
+numbers like ``(212) 555-0134`` and ``(212) 555-0178`` that differ only in their last digits,
+and for most countries the library's answer cannot depend on those digits: every pattern it
+matches ends in "any k digits", and the prefix rules (international prefix, country code,
+national prefix, leading digits) look at fewer characters than come before them. This module
+proves that per country from the library's own metadata, reads the first number of a shape with
+the library (:func:`models.phones.normalise_phone` and :func:`models.phones.suggest_zone`, so the
+result is exactly what ``lead add`` gives), and fills in the last digits for the rest. Where the
+proof fails the number is read by the library as usual. tests/test_phone_templates.py checks the
+shortcut against the library across every region.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from re import _constants as sre_constants  # the stdlib's own regex parser, to read patterns
+from re import _parser as sre_parser
+from typing import NamedTuple
+
+import phonenumbers
+from phonenumbers import phonenumberutil as pnu
+from phonenumbers.tzdata import TIMEZONE_DATA
+
+from .errors import FieldError
+from .phones import normalise_phone, suggest_zone
+
+# Characters phonenumbers strips as punctuation, and the only ones a shape may hold; letters,
+# "#", ";", "," and "x" can start an extension or an alphanumeric number, so they are read whole.
+_SHAPE_CHARS = frozenset("0123456789 ()-.")
+_TAIL_WIDTHS = (4, 2)  # how many trailing digits a shape leaves free, widest first
+_DESCS = (
+    "general_desc",
+    "fixed_line",
+    "mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "personal_number",
+    "voip",
+    "pager",
+    "uan",
+    "voicemail",
+)
+
+
+class PhoneReading(NamedTuple):
+    """A phone number as read: E.164 (or ``None``), its one zone (or ``None``), and the problem."""
+
+    e164: str | None
+    zone: str | None
+    problem: str | None  # why the number could not be read; ``None`` when it could
+
+
+class _Template:
+    """The library's answer for every number of one shape, with the last digits left open."""
+
+    __slots__ = ("prefix", "zone", "zones", "head", "invalid_hint")
+
+    def __init__(self, prefix: str, zone=None, zones=None, head=0, invalid_hint=None):
+        self.prefix = prefix  # E.164 without the free tail
+        self.zone = zone  # the zone when it does not depend on the free tail
+        self.zones = zones  # else: E.164 head (as long as the zone data looks) → zone
+        self.head = head
+        self.invalid_hint = invalid_hint  # not None: every number of the shape is invalid
+
+    def read(self, raw: str, tail: str) -> PhoneReading:
+        if self.invalid_hint is not None:
+            return PhoneReading(
+                None, None, f"{raw!r} is not a valid phone number{self.invalid_hint}"
+            )
+        e164 = self.prefix + tail
+        if self.zones is None:
+            return PhoneReading(e164, self.zone, None)
+        head = e164[: self.head]
+        zones = self.zones
+        if head not in zones:
+            zones[head] = suggest_zone(e164)
+        return PhoneReading(e164, zones[head], None)
+
+
+class PhoneReader:
+    """Reads phone numbers for one default region, remembering shapes (memory stays bounded)."""
+
+    def __init__(self, region: str = "US", *, max_shapes: int = 20_000):
+        self.region = region.upper()
+        self.max_shapes = max_shapes
+        self._shapes: dict[tuple[str, int], _Template] = {}
+        self._whole: dict[str, PhoneReading] = {}
+        self.library_calls = 0  # how many numbers needed the library (for benchmarks and tests)
+
+    def read(self, raw: str) -> PhoneReading:
+        """``raw`` as E.164 with its zone, exactly as :func:`normalise_phone` and
+        :func:`suggest_zone` would give them."""
+        text = raw.strip()
+        found = self._whole.get(text)
+        if found is not None:
+            return found
+        for width in _TAIL_WIDTHS:
+            tail = text[-width:]
+            if len(text) > width and tail.isdigit() and tail.isascii():
+                template = self._shapes.get((text[:-width], width))
+                if template is not None:
+                    return template.read(raw, tail)
+        return self._read_with_library(raw, text)
+
+    def _read_with_library(self, raw: str, text: str) -> PhoneReading:
+        self.library_calls += 1
+        try:
+            e164 = normalise_phone(text, self.region)
+        except FieldError as exc:
+            reading = PhoneReading(None, None, exc.reason.replace(repr(text), repr(raw), 1))
+            invalid = True
+        else:
+            reading = PhoneReading(e164, suggest_zone(e164), None)
+            invalid = False
+        template = self._generalise(text, reading, invalid)
+        if template is None:
+            if len(self._whole) >= self.max_shapes:
+                self._whole.clear()
+            self._whole[text] = reading
+        return reading
+
+    def _generalise(self, text: str, reading: PhoneReading, invalid: bool) -> _Template | None:
+        """A template for ``text``'s shape when the library provably ignores its last digits."""
+        if text[0] == "+":
+            if not _SHAPE_CHARS.issuperset(text[1:]):
+                return None
+        elif not _SHAPE_CHARS.issuperset(text):
+            return None
+        try:
+            number = phonenumbers.parse(text, self.region)
+        except phonenumbers.NumberParseException:
+            return None  # kept whole: parse failures are rare and their reasons vary
+        nsn = pnu.national_significant_number(number)
+        digits = sum(c.isdigit() for c in text)
+        for width in _TAIL_WIDTHS:
+            tail = text[-width:]
+            if len(text) <= width or not tail.isdigit() or len(nsn) <= width:
+                continue
+            if not nsn.endswith(tail):
+                return None
+            default = None if text[0] == "+" else self.region
+            consumed = digits - len(nsn)  # international prefix, country code, national prefix
+            reach = max(
+                0 if default is None else _idd_width(default),
+                consumed + _prefix_reach(number.country_code, default),
+            )
+            if reach > digits - width:
+                continue
+            plain = "".join(c for c in text if c.isdigit())
+            if not _tail_is_free(number.country_code, default, width, plain[:-width], reach):
+                continue
+            template = self._template(text, reading, invalid, width)
+            if len(self._shapes) >= self.max_shapes:
+                self._shapes.clear()
+            self._shapes[(text[:-width], width)] = template
+            return template
+        return None
+
+    def _template(self, text: str, reading: PhoneReading, invalid: bool, width: int) -> _Template:
+        if invalid:
+            hint = "" if text.startswith("+") else f" in region {self.region}"
+            return _Template("", invalid_hint=hint)
+        e164 = reading.e164
+        free_from = len(e164) - width
+        # The zone is looked up by the number's first digits (no more than the zone data's
+        # longest prefix for the country); the number's type (fixed, mobile, toll-free) cannot
+        # change within a shape.
+        head = 1 + _zone_prefix_length(e164[1 : min(4, free_from)])
+        if free_from >= head:
+            return _Template(e164[:free_from], zone=reading.zone)
+        return _Template(e164[:free_from], zones={e164[:head]: reading.zone}, head=head)
+
+
+def _metadata(country_code: int, region: str | None) -> list:
+    """The country's metadata, and the default region's when the number was written without
+    a "+" (its national prefix and country-code rules then take part in the parse)."""
+    regions = pnu.region_codes_for_country_code(country_code)
+    found = [
+        pnu.PhoneMetadata.metadata_for_region_or_calling_code(country_code, r) for r in regions
+    ]
+    if region is not None:
+        found.append(pnu.PhoneMetadata.metadata_for_region(region))
+    return [m for m in found if m is not None]
+
+
+@functools.lru_cache(maxsize=1024)
+def _zone_prefix_length(start: str) -> int:
+    """The longest zone-data prefix that a number whose digits begin with ``start`` could match."""
+    return max(
+        (len(key) for key in TIMEZONE_DATA if key.startswith(start) or start.startswith(key)),
+        default=0,
+    )
+
+
+def _tail_is_free(country_code: int, region: str | None, width: int, head: str, reach: int) -> bool:
+    """Whether no number pattern of the country (or of the default region) can tell apart the
+    numbers ``head`` + any ``width`` digits.
+
+    Most patterns end in "any k digits" (proved once per pattern); the others are tried on
+    ``head`` followed by ``width`` wildcards, at every place a national number can start.
+    """
+    suspects = _suspect_patterns(country_code, region, width)
+    if suspects is None:
+        return False
+    wild = "D" * width
+    for start in range(0, min(reach, len(head)) + 1):
+        probe = head[start:] + wild
+        for every, some in suspects:
+            if every.fullmatch(probe) is None and some.fullmatch(probe) is not None:
+                return False  # some tails match and others may not
+    return True
+
+
+@functools.lru_cache(maxsize=1024)
+def _suspect_patterns(country_code: int, region: str | None, width: int):
+    """The patterns whose last ``width`` digits may matter, each as a pair of regexes where a
+    wildcard ``D`` stands for (every digit, some digit); ``None`` when one cannot be read."""
+    suspects = []
+    for meta in _metadata(country_code, region):
+        for name in _DESCS:
+            desc = getattr(meta, name, None)
+            pattern = getattr(desc, "national_number_pattern", None)
+            if pattern and _free_tail(pattern) < width:
+                every, some = _wildcard(pattern, every=True), _wildcard(pattern, every=False)
+                if every is None or some is None:
+                    return None
+                suspects.append((re.compile(every), re.compile(some)))
+    return tuple(suspects)
+
+
+def _wildcard(pattern: str, *, every: bool) -> str | None:
+    """``pattern`` with a wildcard ``D`` added to each class that accepts every digit (``every``)
+    or any digit at all; ``None`` for constructs a wildcard would slip through (``.``, ``[^…]``)."""
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            piece = pattern[i : i + 2]
+            if piece[1:].isalpha() and piece != "\\d":
+                return None  # \D, \w and the like
+            out.append("[\\dD]" if piece == "\\d" else piece)
+            i += 2
+        elif c == "[":
+            j = i + 1
+            while j < len(pattern) and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            piece = pattern[i : j + 1]
+            if piece.startswith("[^"):
+                return None
+            accepts = sum(1 for d in "0123456789" if re.fullmatch(piece, d))
+            out.append(piece[:-1] + "D]" if accepts == 10 or (accepts and not every) else piece)
+            i = j + 1
+        elif c == "{":
+            j = pattern.index("}", i)
+            out.append(pattern[i : j + 1])
+            i = j + 1
+        elif c == ".":
+            return None
+        else:
+            out.append(f"[{c}D]" if c.isdigit() and not every else c)
+            i += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _prefix_reach(country_code: int, region: str | None) -> int:
+    """How far past the consumed prefix the prefix-matching rules may look: the national
+    prefix of the country's main region (and of the default region), the leading digits that
+    tell apart regions sharing the country code."""
+    reach = 3  # a country code has at most three digits
+    main = pnu.PhoneMetadata.metadata_for_region_or_calling_code(
+        country_code, pnu.region_code_for_country_code(country_code)
+    )
+    for meta in (main, pnu.PhoneMetadata.metadata_for_region(region) if region else None):
+        if meta is not None and meta.national_prefix_transform_rule:
+            return _UNBOUNDED  # rewrites the number's head: the national number is no suffix
+        if meta is not None and meta.national_prefix_for_parsing:
+            reach = max(reach, _max_width(meta.national_prefix_for_parsing))
+    for meta in _metadata(country_code, None):
+        if meta.leading_digits:
+            reach = max(reach, _max_width(meta.leading_digits))
+    return reach
+
+
+@functools.lru_cache(maxsize=256)
+def _idd_width(region: str) -> int:
+    meta = pnu.PhoneMetadata.metadata_for_region(region)
+    return _max_width(meta.international_prefix) if meta and meta.international_prefix else 0
+
+
+@functools.lru_cache(maxsize=4096)
+def _max_width(pattern: str) -> int:
+    """The most characters a match of ``pattern`` can span (a huge number when unbounded)."""
+    try:
+        return sre_parser.parse(pattern).getwidth()[1]
+    except re.error:
+        return _UNBOUNDED
+
+
+@functools.lru_cache(maxsize=8192)
+def _free_tail(pattern: str) -> int:
+    """How many trailing characters of every full match of ``pattern`` are "any digit"."""
+    try:
+        return _sequence_tail(sre_parser.parse(pattern).data)[0]
+    except re.error:
+        return 0
+
+
+_UNBOUNDED = 1 << 30
+_ALL_DIGITS = frozenset(range(ord("0"), ord("9") + 1))
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
+if hasattr(sre_constants, "POSSESSIVE_REPEAT"):
+    _REPEATS.add(sre_constants.POSSESSIVE_REPEAT)
+
+
+def _sequence_tail(items) -> tuple[int, bool, bool]:
+    """(free tail width, whether the sequence is made only of any-digit items, whether its
+    length is fixed). For an any-digit sequence the free tail is its shortest length."""
+    tail, fixed = 0, True
+    for op, av in reversed(items):
+        width, any_digit, item_fixed = _item_tail(op, av)
+        if any_digit:
+            tail += width
+            fixed = fixed and item_fixed
+            continue
+        # A fixed run of any-digits after this item: its own free tail extends the run.
+        return (tail + width if fixed else tail), False, False
+    return tail, True, fixed
+
+
+def _item_tail(op, av) -> tuple[int, bool, bool]:
+    if op is sre_constants.IN:
+        return (1, True, True) if _class_has_every_digit(av) else (0, False, False)
+    if op in _REPEATS:
+        low, high, sub = av
+        width, any_digit, fixed = _sequence_tail(sub.data)
+        if any_digit:
+            return low * width, True, fixed and low == high
+        return (width if low else 0), False, False
+    if op is sre_constants.SUBPATTERN:
+        return _sequence_tail(av[-1].data)
+    if op is sre_constants.BRANCH:
+        tails = [_sequence_tail(sub.data) for sub in av[1]]
+        if all(any_digit for _, any_digit, _ in tails):
+            widths = {width for width, _, _ in tails}
+            fixed = all(f for _, _, f in tails) and len(widths) == 1
+            return min(widths), True, fixed
+        return min(width for width, _, _ in tails), False, False
+    return 0, False, False  # literals, anchors, look-arounds: not free
+
+
+def _class_has_every_digit(items) -> bool:
+    accepted: set[int] = set()
+    for op, av in items:
+        if op is sre_constants.NEGATE:
+            return False
+        if op is sre_constants.LITERAL:
+            accepted.add(av)
+        elif op is sre_constants.RANGE:
+            accepted.update(range(av[0], av[1] + 1))
+        elif op is sre_constants.CATEGORY and av is sre_constants.CATEGORY_DIGIT:
+            return True
+    return accepted >= _ALL_DIGITS
