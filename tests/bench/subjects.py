@@ -1,0 +1,37 @@
+"""Where the benchmark meets the code it measures that other issues build: the queue and
+outcomes (issue 3) and CSV import (issue 7). Each accessor returns the real function, or raises
+:class:`NotLanded` saying plainly what is missing — the harness never invents a number."""
+
+from __future__ import annotations
+
+import importlib
+
+from .harness import NotLanded
+
+
+def _function(module: str, name: str, issue: str):
+    try:
+        found = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            raise NotLanded(f"{module}.{name} is not on main yet ({issue})") from None
+        raise
+    function = getattr(found, name, None)
+    if function is None:
+        raise NotLanded(f"{module} has no {name} yet ({issue})")
+    return function
+
+
+def queue():
+    """``models.queue.build_queue``."""
+    return _function("models.queue", "build_queue", "issue 3")
+
+
+def outcomes():
+    """``models.outcomes.log_outcome``."""
+    return _function("models.outcomes", "log_outcome", "issue 3")
+
+
+def importer():
+    """The CSV importer of issue 7."""
+    return _function("models.importer", "import_file", "issue 7")
