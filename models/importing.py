@@ -692,7 +692,7 @@ class _RowChecker:
             if value is not None:
                 lead[key] = value.strip()
 
-        phone = get("phone") or get("phone_raw")
+        phone = (get("phone") or "").strip() or (get("phone_raw") or "").strip()
         e164 = phone_zone = None
         if phone:
             if GOOGLE_SEPARATOR in phone:

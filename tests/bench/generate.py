@@ -107,11 +107,11 @@ class _Stamp:
         return prefix + self._seconds[second]
 
 
-class _Bulk:
+class Bulk:
     """``INSERT`` for a model: the columns the generator gives, then every other column's
     default, so a column added by a later migration does not break generation."""
 
-    def __init__(self, db, model, given: list[str]):
+    def __init__(self, conn, model, given: list[str]):
         fields = {f.name: f for f in model._meta.sorted_fields}
         missing = [n for n in given if n not in fields]
         if missing:
@@ -131,7 +131,7 @@ class _Bulk:
         names = ", ".join(f'"{c}"' for c in columns)
         self.sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
         self.defaults = tuple(defaults)
-        self.conn = db.connection()
+        self.conn = conn  # a sqlite3 connection (peewee's own, or a raw one for a baseline)
         self.count = 0
 
     def insert(self, rows: Iterable[tuple]) -> None:
@@ -199,11 +199,12 @@ def generate_database(path: Path, size: int, *, now=NOW, seed: int = 8) -> dict[
 
 def _fill(db, size: int, rep_id: int, now: int, rng: random.Random) -> dict[str, int]:
     stamp = _Stamp()
-    leads = _Bulk(db, Lead, LEAD_FIELDS)
-    touches = _Bulk(db, Touch, TOUCH_FIELDS)
-    notes = _Bulk(db, Note, NOTE_FIELDS)
-    changes = _Bulk(db, StatusChange, CHANGE_FIELDS)
-    blocks = _Bulk(db, TimeBlock, BLOCK_FIELDS)
+    conn = db.connection()
+    leads = Bulk(conn, Lead, LEAD_FIELDS)
+    touches = Bulk(conn, Touch, TOUCH_FIELDS)
+    notes = Bulk(conn, Note, NOTE_FIELDS)
+    changes = Bulk(conn, StatusChange, CHANGE_FIELDS)
+    blocks = Bulk(conn, TimeBlock, BLOCK_FIELDS)
     blocks.insert(_blocks(rep_id, now, stamp))
 
     place_cum = list(_accumulate(data.PLACE_WEIGHTS))

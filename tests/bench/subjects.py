@@ -27,11 +27,21 @@ def queue():
     return _function("models.queue", "build_queue", "issue 3")
 
 
+def queue_bench():
+    """The queue's own benchmark functions (``tests/bench/queue_bench.py``, issue 3)."""
+    queue()
+    try:
+        return importlib.import_module("tests.bench.queue_bench")
+    except ModuleNotFoundError:
+        raise NotLanded("tests/bench/queue_bench.py is not on main yet (issue 3)") from None
+
+
 def outcomes():
     """``models.outcomes.log_outcome``."""
     return _function("models.outcomes", "log_outcome", "issue 3")
 
 
 def importer():
-    """The CSV importer of issue 7."""
-    return _function("models.importer", "import_file", "issue 7")
+    """The CSV importer of issue 7: ``models.importing.run_import`` (with ``plan_import``)."""
+    _function("models.importing", "plan_import", "issue 7")
+    return _function("models.importing", "run_import", "issue 7")
