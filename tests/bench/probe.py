@@ -64,7 +64,24 @@ def start(kind: str, db: str | None, now: str, rep: str, settle: float) -> int:
     if not seen or seen[0] is not True:
         _report({"error": "the queue never appeared on screen"})
         return 1
+    _report({"peak_kib": peak_kib()})
     return 0
+
+
+def peak_kib() -> int | None:
+    """This process's peak resident memory (VmHWM) in KiB.
+
+    Not ``ru_maxrss`` as the parent's ``wait4`` sees it: on Linux that is at least the parent's
+    size when it forked (the high-water mark survives into the child), so a child of a big
+    benchmark process would look as big as its parent."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def import_csv(kind: str, csv_path: str, db_path: str) -> int:
@@ -92,7 +109,7 @@ def import_csv(kind: str, csv_path: str, db_path: str) -> int:
     else:
         close_database()  # the schema is made; from here on it is sqlite3 alone
         rows, took = _import_raw(csv_path, db_path)
-    _report({"rows": rows, "seconds": took})
+    _report({"rows": rows, "seconds": took, "peak_kib": peak_kib()})
     return 0
 
 
