@@ -425,10 +425,14 @@ def _raw_log_and_refresh(db: Path, samples: int) -> list[float]:
         " WHERE next_touch_at <= ? AND status IN ('lead', 'prospect') ORDER BY next_touch_at"
         " LIMIT ?"
     )
+    heads = con.execute(
+        "SELECT id FROM lead WHERE status IN ('lead', 'prospect') AND next_touch_at IS NOT NULL"
+        " ORDER BY next_touch_at LIMIT ?",
+        (samples,),
+    ).fetchall()
     times = []
     try:
-        for _ in range(samples):
-            lead_id = con.execute(page, (stamp, 1)).fetchone()[0]
+        for (lead_id,) in heads:
             started = time.perf_counter()
             con.execute("BEGIN IMMEDIATE")
             con.execute(
@@ -466,20 +470,17 @@ def _run_measured(cmd: list[str], plan: Plan, timeout: float = 3600) -> tuple[di
     return report, _peak_mib(report, usage)
 
 
-def import_run(kind: str, csv_path: Path, plan: Plan) -> tuple[float, float]:
+def import_run(kind: str, csv_path: Path, rows: int, plan: Plan) -> tuple[float, float]:
     """Import ``csv_path`` into a new database in a fresh process: rows/s and peak MiB."""
-    db = Path(tempfile.mkdtemp(dir=plan.workdir)) / "import.db"
     cmd = [sys.executable, "-m", "tests.bench.probe", "import", kind, "--csv", str(csv_path)]
-    report, peak = _run_measured([*cmd, "--db", str(db)], plan)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    report, peak = _run_measured([*cmd, "--rows", str(rows)], plan)
     return report["rows"] / report["seconds"], peak
 
 
 def p6(plan: Plan) -> list[Row]:
     from . import subjects
 
-    subjects.importer()  # NotLanded until the importer exists
+    subjects.import_bench()  # the importer and its benchmark functions (issue 7)
     rows = []
     memory = {}
     for count in sorted(plan.csv):
@@ -487,8 +488,8 @@ def p6(plan: Plan) -> list[Row]:
         runs = plan.runs if count == min(plan.csv) else 1  # a 1M-row import is for memory
         callq, raw = [], []
         for _ in range(max(1, min(runs, 3))):
-            callq.append(import_run("callq", path, plan))
-            raw.append(import_run("raw", path, plan))
+            callq.append(import_run("callq", path, count, plan))
+            raw.append(import_run("raw", path, count, plan))
         label = size_label(count)
         if count == min(plan.csv):
             rows.append(
