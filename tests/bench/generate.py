@@ -26,7 +26,7 @@ import pendulum
 
 from models import migrations
 from models.db import close_database, open_database, write_transaction
-from models.paths import ensure_private_dir
+from models.paths import ensure_private_dir, ensure_private_file
 from models.schema import ALL_MODELS, Lead, Note, Rep, StatusChange, TimeBlock, Touch
 
 from . import data
@@ -107,7 +107,7 @@ class _Stamp:
         return prefix + self._seconds[second]
 
 
-class Bulk:
+class _Bulk:
     """``INSERT`` for a model: the columns the generator gives, then every other column's
     default, so a column added by a later migration does not break generation."""
 
@@ -200,11 +200,11 @@ def generate_database(path: Path, size: int, *, now=NOW, seed: int = 8) -> dict[
 def _fill(db, size: int, rep_id: int, now: int, rng: random.Random) -> dict[str, int]:
     stamp = _Stamp()
     conn = db.connection()
-    leads = Bulk(conn, Lead, LEAD_FIELDS)
-    touches = Bulk(conn, Touch, TOUCH_FIELDS)
-    notes = Bulk(conn, Note, NOTE_FIELDS)
-    changes = Bulk(conn, StatusChange, CHANGE_FIELDS)
-    blocks = Bulk(conn, TimeBlock, BLOCK_FIELDS)
+    leads = _Bulk(conn, Lead, LEAD_FIELDS)
+    touches = _Bulk(conn, Touch, TOUCH_FIELDS)
+    notes = _Bulk(conn, Note, NOTE_FIELDS)
+    changes = _Bulk(conn, StatusChange, CHANGE_FIELDS)
+    blocks = _Bulk(conn, TimeBlock, BLOCK_FIELDS)
     blocks.insert(_blocks(rep_id, now, stamp))
 
     place_cum = list(_accumulate(data.PLACE_WEIGHTS))
@@ -430,6 +430,7 @@ def cached_csv(count: int, cache_dir: Path = CACHE_DIR) -> Path:
     path = cache_dir / f"import-{count}-g{GENERATOR_VERSION}.csv"
     if not path.exists():
         partial = cache_dir / f".partial-{os.getpid()}-{path.name}"
+        ensure_private_file(partial)
         with partial.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(CSV_HEADER)

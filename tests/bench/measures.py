@@ -89,17 +89,24 @@ def spawn_start(kind: str, db: Path | None, plan: Plan) -> tuple[float, float]:
             raise RuntimeError(f"{kind} did not show its queue within {START_TIMEOUT_S} s")
         line = proc.stdout.readline()
         ready = time.perf_counter()
-        proc.stdout.read()
+        rest = proc.stdout.read().decode(errors="replace").strip().splitlines()
         proc.stdout.close()
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         report = json.loads(line) if line.strip() else {}
+        if rest:
+            report.update(json.loads(rest[-1]))
         if proc.returncode != 0 or "ready" not in report:
             err.seek(0)
             tail = err.read().decode(errors="replace").strip().splitlines()[-5:]
             why = report.get("error") or f"exit {proc.returncode}"
             raise RuntimeError(f"{kind} start failed: {why}: {' | '.join(tail)}")
-    return ready - started, usage.ru_maxrss / 1024  # Linux: ru_maxrss is in KiB
+    return ready - started, _peak_mib(report, usage)
+
+
+def _peak_mib(report: dict, usage) -> float:
+    """The child's own high-water mark (see ``probe.peak_kib``), else ``ru_maxrss`` (KiB)."""
+    return (report.get("peak_kib") or usage.ru_maxrss) / 1024
 
 
 def p1_p2(plan: Plan) -> list[Row]:
@@ -461,23 +468,20 @@ def _run_measured(cmd: list[str], plan: Plan, timeout: float = 3600) -> tuple[di
             tail = err.read().decode(errors="replace").strip().splitlines()[-5:]
             why = report.get("error") or f"exit {proc.returncode}"
             raise RuntimeError(f"{' '.join(cmd[3:5])} failed: {why}: {' | '.join(tail)}")
-    return report, usage.ru_maxrss / 1024
+    return report, _peak_mib(report, usage)
 
 
-def import_run(kind: str, csv_path: Path, plan: Plan) -> tuple[float, float]:
+def import_run(kind: str, csv_path: Path, rows: int, plan: Plan) -> tuple[float, float]:
     """Import ``csv_path`` into a new database in a fresh process: rows/s and peak MiB."""
-    db = Path(tempfile.mkdtemp(dir=plan.workdir)) / "import.db"
     cmd = [sys.executable, "-m", "tests.bench.probe", "import", kind, "--csv", str(csv_path)]
-    report, peak = _run_measured([*cmd, "--db", str(db)], plan)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    report, peak = _run_measured([*cmd, "--rows", str(rows)], plan)
     return report["rows"] / report["seconds"], peak
 
 
 def p6(plan: Plan) -> list[Row]:
     from . import subjects
 
-    subjects.importer()  # NotLanded until the importer exists
+    subjects.import_bench()  # the importer and its benchmark functions (issue 7)
     rows = []
     memory = {}
     for count in sorted(plan.csv):
@@ -485,8 +489,8 @@ def p6(plan: Plan) -> list[Row]:
         runs = plan.runs if count == min(plan.csv) else 1  # a 1M-row import is for memory
         callq, raw = [], []
         for _ in range(max(1, min(runs, 3))):
-            callq.append(import_run("callq", path, plan))
-            raw.append(import_run("raw", path, plan))
+            callq.append(import_run("callq", path, count, plan))
+            raw.append(import_run("raw", path, count, plan))
         label = size_label(count)
         if count == min(plan.csv):
             rows.append(

@@ -41,6 +41,15 @@ def outcomes():
     return _function("models.outcomes", "log_outcome", "issue 3")
 
 
+def import_bench():
+    """The import benchmark's own functions (``tests/bench/bench_import.py``, issue 7)."""
+    importer()
+    try:
+        return importlib.import_module("tests.bench.bench_import")
+    except ModuleNotFoundError:
+        raise NotLanded("tests/bench/bench_import.py is not on main yet (issue 7)") from None
+
+
 def importer():
     """The CSV importer of issue 7: ``models.importing.run_import`` (with ``plan_import``)."""
     _function("models.importing", "plan_import", "issue 7")
