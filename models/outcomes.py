@@ -26,6 +26,7 @@ from pathlib import Path
 import pendulum
 
 from . import clock
+from .benefits import check_benefit
 from .blocks import running_block
 from .catalog import CHANNELS, STATUSES, check_choice
 from .db import write_transaction
@@ -37,6 +38,7 @@ from .reps import rep_zone
 from .schema import Lead, Rep, StatusChange, Touch
 from .settings import Settings, load_settings
 from .status import change_status
+from .variants import release_variant, variant_for_touch
 from .when import parse_when
 from .windows import is_open, next_open, window_for
 
@@ -53,6 +55,8 @@ UNDO_FIELDS = (
     "exhausted",
     "last_contacted_at",
     "updated_at",
+    "lost_reason",
+    "variant",
 )
 
 
@@ -212,6 +216,8 @@ class LogResult:
     plan: PlannedTouch
     touch_id: int
     block_id: int | None
+    variant: str | None = None  # the introduction/offer variant the touch recorded
+    benefit_id: int | None = None  # the benefit statement the touch recorded
 
     @property
     def next_touch_at(self) -> pendulum.DateTime | None:
@@ -413,6 +419,7 @@ def log_outcome(
     at_zone: str = LEAD_ZONE,
     note: str = "",
     variant: str | None = None,
+    benefit: int | None = None,
     channel: str | None = None,
     started_at: dt.datetime | None = None,
     settings: Settings | None = None,
@@ -421,7 +428,9 @@ def log_outcome(
 
     ``at`` is the time the prospect gave (text like "tomorrow 10:30" read in ``at_zone``:
     ``"lead"`` their zone, ``"rep"`` yours; or an aware datetime). ``started_at`` is when the
-    call began (duration = now − started_at). The touch is attributed to the rep's running time
+    call began (duration = now − started_at). ``variant`` is the introduction/offer variant used
+    (default: the rotation's pick, :func:`models.variants.variant_for_touch`); ``benefit`` the id
+    of the library's benefit statement used. The touch is attributed to the rep's running time
     block and remembers the lead's previous state for :func:`undo_last_touch`.
     """
     now = clock.resolve(now)
@@ -441,6 +450,8 @@ def log_outcome(
                 lead, plan.status, reason=f"outcome: {rule.name}", rep=rep, now=now
             )
         block = running_block(rep)
+        statement = check_benefit(benefit)
+        used_variant = variant_for_touch(lead, variant)
         touch = Touch.create(
             lead=lead,
             rep=rep,
@@ -448,7 +459,8 @@ def log_outcome(
             outcome=rule.name,
             started_at=started,
             ended_at=now,
-            variant=(variant or "").strip() or None,
+            variant=used_variant,
+            benefit=statement,
             block=block,
             note=(note or "").strip(),
             next_touch_at=plan.next_touch_at,
@@ -462,7 +474,13 @@ def log_outcome(
             last_contacted_at=now,
             updated_at=now,
         ).where(Lead.id == lead.id).execute()
-    return LogResult(plan=plan, touch_id=touch.id, block_id=block.id if block else None)
+    return LogResult(
+        plan=plan,
+        touch_id=touch.id,
+        block_id=block.id if block else None,
+        variant=used_variant,
+        benefit_id=statement.id if statement else None,
+    )
 
 
 def _stored(value):
@@ -500,7 +518,10 @@ def undo_last_touch(rep: Rep | None, *, now: dt.datetime | None = None) -> UndoR
                 f"cannot undo touch {touch.id}: lead {touch.lead_id} has a later touch"
             )
         state = json.loads(touch.undo_state)
+        assigned = Lead.get_by_id(touch.lead_id).variant
         Lead.update(**state["lead"]).where(Lead.id == touch.lead_id).execute()
+        if "variant" in state["lead"] and state["lead"]["variant"] != assigned:
+            release_variant(assigned)  # this touch gave the lead its variant: take it back
         if state.get("status_change"):
             StatusChange.delete().where(StatusChange.id == state["status_change"]).execute()
         touch.delete_instance()

@@ -15,6 +15,7 @@ from models.queue import build_queue
 from models.schema import Lead, StatusChange, TimeBlock, Touch
 from models.settings import Settings
 from models.status import status_history
+from models.variants import add_variant
 from models.windows import is_open, window_for
 from tests.conftest import NOW  # Monday 23 Nov 2026 14:00 UTC = 09:00 New York
 
@@ -225,6 +226,7 @@ def test_touch_is_attributed_to_the_running_block(db, rep):
     )
     assert running_block(rep).id == block.id
     row = lead(rep)
+    add_variant("B", now=NOW)
     result = log_outcome(row.id, "no_answer", rep=rep, now=NOW, variant="B", channel="call")
     touch = Touch.get_by_id(result.touch_id)
     assert touch.block_id == block.id == result.block_id and touch.variant == "B"

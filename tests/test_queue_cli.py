@@ -66,6 +66,7 @@ def test_queue_all_and_an_empty_queue(cli, db_path):
 
 def test_log_prints_the_next_touch_first(cli, db_path):
     seed(db_path, [("Ana Silva", NY, "office", 0)])
+    assert cli("variant", "add", "A").code == 0
     result = cli("log", "1", "no_answer", "--note", "rang out", "--variant", "A")
     assert result.code == 0, result.err
     first, second = result.out.splitlines()[:2]
@@ -87,7 +88,7 @@ def test_log_callback_with_plain_time_in_either_zone(cli, db_path):
 def test_connected_prompts_for_a_referral(cli, db_path):
     seed(db_path, [("Ana", NY, "office", 0)])
     out = cli("log", "1", "connected").out
-    assert "ask for a referral" in out and "attempts reset" in out
+    assert "Ask Ana for a referral" in out and "attempts reset" in out
 
 
 @pytest.mark.parametrize(

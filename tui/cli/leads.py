@@ -92,9 +92,14 @@ def _given_fields(args, names) -> dict:
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 
+def new_lead_fields(args) -> dict:
+    """The fields of a lead being added: its name and the field options given."""
+    return {"name": args.name, **_given_fields(args, [d for _, d, _ in FIELD_OPTIONS])}
+
+
 def cmd_add(ctx) -> int:
     args = ctx.args
-    fields = {"name": args.name, **_given_fields(args, [d for _, d, _ in FIELD_OPTIONS])}
+    fields = new_lead_fields(args)
     ctx.open()
     lead = add_lead(
         fields,

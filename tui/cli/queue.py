@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from models.backlog import spread_backlog
 from models.catalog import CHANNELS
-from models.leads import iso
+from models.leads import get_lead, iso
 from models.outcomes import load_rules, log_outcome, undo_last_touch
 from models.queue import queue_view
+
+from .referrals import print_referral_prompt
 
 
 def register(sub) -> None:
@@ -43,7 +45,14 @@ def register(sub) -> None:
         help="read --at on the prospect's clock (lead, the default) or yours (rep)",
     )
     log.add_argument("--note", default="", metavar="TEXT", help="a note on this touch")
-    log.add_argument("--variant", metavar="NAME", help="the introduction/offer variant used")
+    log.add_argument(
+        "--variant",
+        metavar="NAME",
+        help="the introduction/offer variant used (default: the rotation's pick, if any)",
+    )
+    log.add_argument(
+        "--benefit", type=int, metavar="ID", help="the library's benefit statement used"
+    )
     log.add_argument("--channel", help=f"how: {', '.join(CHANNELS)} (default: the lead's)")
     log.add_argument("--json", action="store_true")
     log.set_defaults(handler=cmd_log)
@@ -117,6 +126,7 @@ def cmd_log(ctx) -> int:
         at_zone=args.at_zone,
         note=args.note,
         variant=args.variant,
+        benefit=args.benefit,
         channel=args.channel,
         settings=ctx.settings,
     )
@@ -136,6 +146,8 @@ def cmd_log(ctx) -> int:
                 "ask_referral": plan.ask_referral,
                 "reason": plan.reason,
                 "block": result.block_id,
+                "variant": result.variant,
+                "benefit": result.benefit_id,
             }
         )
         return 0
@@ -149,7 +161,7 @@ def cmd_log(ctx) -> int:
     if plan.exhausted:
         print("exhausted: out of the queue until you recycle the lead or mark it lost")
     if plan.ask_referral:
-        print("ask for a referral: who else do they know who would want to hear this?")
+        print_referral_prompt(get_lead(plan.lead_id))
     return 0
 
 

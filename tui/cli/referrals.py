@@ -13,7 +13,7 @@ from models.referrals import (
     referral_stats,
 )
 
-from .leads import FIELD_OPTIONS, _field_options, _given_fields, referral_summary
+from .leads import _field_options, new_lead_fields, referral_summary
 
 
 def register(sub) -> None:
@@ -94,11 +94,10 @@ def cmd_show(ctx) -> int:
 
 def cmd_add(ctx) -> int:
     args = ctx.args
-    fields = {"name": args.name, **_given_fields(args, [d for _, d, _ in FIELD_OPTIONS])}
     ctx.open()
     lead = add_referral(
         args.id,
-        fields,
+        new_lead_fields(args),
         owner=ctx.rep,
         touch_id=args.touch,
         region=ctx.settings.default_region,
