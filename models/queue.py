@@ -22,6 +22,7 @@ unanswered attempt (up to 24). Its SQL form, :data:`RANK_SQL`, is indexed (migra
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import zoneinfo
 from collections.abc import Iterable
@@ -80,6 +81,7 @@ OPEN_SQL = (
     " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)))"
 )
 GROUPS = ("callback", "overdue", "due", "later", "upcoming", "exhausted")
+LATER_HORIZONS = (1, 4, 12)  # hours ahead, read in turn before the rest of today
 CHUNK = 256
 FAR = 1e18
 
@@ -214,6 +216,20 @@ class _Pairs:
         found = self.schedules.get((zone, call_window or industry or ""))
         if found is None or not found.covers(now):
             found = schedule(window_for(industry, call_window, self.presets), zone, now)
+        return found
+
+    def first_opening(self, now: float) -> float | None:
+        """The first instant after ``now`` at which some closed pair opens."""
+        found = [sched.next_open(now) for sched in self.schedules.values()]
+        return min((t for t in found if t is not None and t > now), default=None)
+
+    def opening_between(self, now: float, ts: float) -> list[list[str]]:
+        """The pairs closed at ``now`` whose window opens before ``ts``."""
+        found = []
+        for (zone, wkey), sched in self.schedules.items():
+            opens = sched.next_open(now)
+            if opens is not None and now < opens < ts:
+                found.append([zone, wkey])
         return found
 
     @property
@@ -424,7 +440,7 @@ class QueueView:
                 (after_rank, high, *times, rep, self._pairs.open_json, after_rank, after_id, limit),
             )
         if walk.group == "later":
-            rows = self._later()
+            rows = self._later(None if size is None else walk.taken + size)
             return rows[walk.taken :] if size is None else rows[walk.taken : walk.taken + size]
         if walk.group == "upcoming":
             after_at, after_id = walk.last[:2] if walk.last else ("", 0)
@@ -443,12 +459,25 @@ class QueueView:
             (rep, after_id, limit),
         )
 
-    def _later(self) -> list[tuple]:
-        """Due today, not callable now, in the order they become callable (one sort, cached)."""
-        cached = getattr(self, "_later_rows", None)
-        if cached is not None:
-            return cached
-        pairs_width = max(1, max((len(row) for row in self._pairs.table), default=1) // 2)
+    def _later(self, need: int | None) -> list[tuple]:
+        """Due today, not callable now, in the order they become callable.
+
+        Read in widening horizons (the next hour, four hours, twelve, then all of today): a row
+        becomes callable no earlier than its due time, so each horizon reads only the rows that
+        can open before it, and each result starts with the previous one.
+        """
+        rows = getattr(self, "_later_rows", None)
+        step = getattr(self, "_later_step", -1)
+        while rows is None or (step < len(LATER_HORIZONS) and (need is None or len(rows) < need)):
+            step += 1
+            hours = LATER_HORIZONS[step] if step < len(LATER_HORIZONS) else None
+            rows = self._later_within(hours)
+        self._later_rows, self._later_step = rows, step
+        return rows
+
+    def _later_within(self, hours: float | None) -> list[tuple]:
+        table = self._pairs.table
+        pairs_width = max(1, max((len(row) for row in table), default=1) // 2)
         columns = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(1 + 2 * pairs_width))
         names = ", ".join(
             ["k"] + [f"{k}{i}" for i in range(1, pairs_width + 1) for k in ("o", "c")]
@@ -458,25 +487,96 @@ class QueueView:
             f"WHEN l.t < p.c{i} THEN MAX(l.t, p.o{i})" for i in range(1, pairs_width + 1)
         )
         open_now = f"(p.o1 <= {now} AND {now} < p.c1)"
-        sql = (
-            f"WITH p({names}) AS MATERIALIZED (SELECT {columns} FROM json_each(?)),"
-            " l AS (SELECT id, zone || '|' || COALESCE(call_window, industry) AS k,"
-            " channel, next_touch_fixed AS fixed, next_touch_at,"
-            f" MAX(next_touch_at, {now}) AS t"
-            f" FROM lead INDEXED BY lead_queue_due WHERE {ACTIVE} AND next_touch_at < ?"
-            f" AND {OWNED})"
-            " SELECT l.id, CASE WHEN l.fixed = 1 THEN l.next_touch_at"
-            " WHEN l.channel = 'email' OR p.k IS NULL THEN l.t"
-            f" ELSE (CASE {steps} ELSE l.t END) END AS cf"
-            " FROM l LEFT JOIN p ON p.k = l.k"
-            " WHERE NOT ("
-            "   (l.fixed = 1 AND l.next_touch_at <= ?)"
-            f"  OR (l.fixed = 0 AND l.next_touch_at <= ? AND (l.channel = 'email' OR {open_now}))"
-            " ) ORDER BY cf, l.next_touch_at, l.id"
+        # Count the horizon from the first opening ahead (at night that is hours away).
+        first = self._pairs.first_opening(self._now_ts)
+        until = None if hours is None else max(self._now_ts, first or self._now_ts) + hours * 3600
+        if until is None:
+            horizon, cf_limit, soon = self._eot_db, "~", None  # all due today, even never open
+        else:
+            horizon = min(self._eot_db, _text(until))
+            cf_limit = _text(until)
+            soon = json.dumps(self._pairs.opening_between(self._now_ts, until))
+        row_sql = (
+            "SELECT id, zone || '|' || COALESCE(call_window, industry) AS k, channel,"
+            f" next_touch_fixed AS fixed, next_touch_at, MAX(next_touch_at, {now}) AS t FROM lead"
         )
-        rows = _run(sql, (self._pairs.table_json, self._eot_db, self._rep_id, *[self._now_db] * 2))
-        self._later_rows = rows
-        return rows
+        if soon is None:
+            sources = [
+                (
+                    f"{row_sql} INDEXED BY lead_queue_due WHERE {ACTIVE} AND next_touch_at < ?"
+                    f" AND {OWNED}",
+                    [horizon, self._rep_id],
+                )
+            ]
+        else:
+            # Due later, before the horizon; and due already, waiting for a window that opens
+            # before it (read from the covering index, never from the table).
+            sources = [
+                (
+                    f"{row_sql} INDEXED BY lead_queue_due WHERE {ACTIVE} AND next_touch_at > ?"
+                    f" AND next_touch_at < ? AND {OWNED}",
+                    [self._now_db, horizon, self._rep_id],
+                ),
+                (
+                    f"{row_sql} INDEXED BY lead_queue_due WHERE {ACTIVE} AND next_touch_at <= ?"
+                    f" AND next_touch_fixed = 0 AND channel != 'email' AND {OWNED}"
+                    " AND (zone, COALESCE(call_window, industry)) IN"
+                    " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+                    " FROM json_each(?))",
+                    [self._now_db, self._rep_id, soon],
+                ),
+            ]
+        if soon is not None:
+            return self._later_rows_within(sources, _text(until))
+        parts = []
+        for source, source_params in sources:
+            sql = (
+                f"WITH p({names}) AS MATERIALIZED (SELECT {columns} FROM json_each(?)),"
+                f" l AS ({source}),"
+                " c AS (SELECT l.id, l.next_touch_at, CASE WHEN l.fixed = 1 THEN l.next_touch_at"
+                " WHEN l.channel = 'email' OR p.k IS NULL THEN l.t"
+                f" ELSE (CASE {steps} ELSE l.t END) END AS cf"
+                " FROM l LEFT JOIN p ON p.k = l.k"
+                " WHERE NOT ("
+                "   (l.fixed = 1 AND l.next_touch_at <= ?)"
+                f"  OR (l.fixed = 0 AND l.next_touch_at <= ? AND (l.channel = 'email'"
+                f" OR {open_now})))) SELECT cf, next_touch_at, id FROM c WHERE cf < ?"
+                " ORDER BY cf, next_touch_at, id"
+            )
+            params = [self._pairs.table_json, *source_params, self._now_db, self._now_db]
+            parts.append(_run(sql, [*params, cf_limit]))
+        return [(row[2], row[0]) for row in heapq.merge(*parts)]
+
+    def _later_rows_within(self, sources, limit: str) -> list[tuple]:
+        """The few rows that can open before a near horizon, their opening found per pair (the
+        same answer as the SQL, which would scan every pair for each of them)."""
+        found = []
+        now = self._now_db
+        for source, source_params in sources:
+            for lead_id, key, channel, fixed, due, t in _run(source, source_params):
+                if fixed:
+                    if due <= now:
+                        continue  # a callback whose time has come is callable
+                    cf = due
+                elif channel == "email":
+                    if due <= now:
+                        continue
+                    cf = t
+                else:
+                    sched = self._pairs.schedules.get(tuple(key.split("|", 1)))
+                    if sched is None:
+                        cf = t
+                    else:
+                        opens = sched.next_open(_epoch(t)) if sched.covers(_epoch(t)) else None
+                        if opens is None:
+                            opens = _first(sched.window, sched.zone, _epoch(t), True)
+                        cf = NEVER if opens is None else _text(opens)
+                        if due <= now and cf == now:
+                            continue  # open now: callable, not later
+                if cf < limit:
+                    found.append((cf, due, lead_id))
+        found.sort()
+        return [(lead_id, cf) for cf, _, lead_id in found]
 
     # -- counting ------------------------------------------------------------------------------
 
@@ -680,6 +780,11 @@ def _text(ts: float) -> str:
     if ts >= FAR or ts == float("inf"):
         return NEVER
     return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _epoch(text: str) -> float:
+    """The stored text form of an instant as epoch seconds."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC).timestamp()
 
 
 def _utc(ts: float | None) -> pendulum.DateTime | None:
