@@ -117,10 +117,7 @@ def _qualify(rng: random.Random, leads: list[Lead], rep: Rep, now) -> None:
         lead.likelihood = lead.likelihood or rng.choice([30, 50, 70, 90])
         at = min(lead.created_at.add(days=rng.randrange(1, 5)), now)
         if all(getattr(lead, column) == "yes" for column, _ in QUESTIONS.values()):
-            reason = (
-                "qualified: need yes, afford yes, authority yes, approachable yes, eligible yes"
-            )
-            _change(lead, "prospect", reason, rep, at)
+            _change(lead, "prospect", "qualified: all five yes", rep, at)
             # No lost leads: the demo's queue keeps every lead it made.
             if rng.random() < 0.45:
                 lead.deal_value = Decimal(rng.choice([1500, 4000, 8000, 12000, 25000]))

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None, out=None) -> int:
             workdir=workdir,
             warmup=not args.tiny,
             settle=0.0 if args.tiny else 0.3,
-            quiet=0.15 if args.tiny else 0.25,
+            quiet=0.1 if args.tiny else 0.25,
             log=log,
         )
         rows: list[Row] = []

@@ -28,10 +28,11 @@ from models import migrations
 from models.db import close_database, open_database, write_transaction
 from models.paths import ensure_private_dir, ensure_private_file
 from models.schema import ALL_MODELS, Lead, Note, Rep, StatusChange, TimeBlock, Touch
+from models.windows import check_window
 
 from . import data
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 CACHE_DIR = Path(__file__).resolve().parent / "cache"
 # Monday 23 November 2026, 14:00 UTC: 09:00 in New York, 15:00 in Berlin, 01:00 (Tue) in Sydney.
 NOW = pendulum.datetime(2026, 11, 23, 14, 0, tz="UTC")
@@ -159,7 +160,7 @@ LEAD_FIELDS = [
     "id", "name", "company", "title", "phone", "email", "zone", "industry", "source", "owner",
     "status", "q_need", "q_afford", "q_authority", "likelihood", "cadence_days", "channel",
     "next_touch_at", "next_touch_fixed", "attempts", "exhausted", "last_contacted_at",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "call_window",
 ]  # fmt: skip
 TOUCH_FIELDS = [
     "lead", "rep", "channel", "outcome", "started_at", "ended_at", "variant", "note",
@@ -217,6 +218,8 @@ def _fill(db, size: int, rep_id: int, now: int, rng: random.Random) -> dict[str,
     channels, channel_cum = _weighted(data.CHANNELS)
     cadences, cadence_cum = _weighted(data.CADENCES)
     outcomes, outcome_cum = _weighted(data.OUTCOMES)
+    # Stored as callq stores what a rep types: checked and in canonical form.
+    own_windows = [check_window(text) for text in data.OWN_WINDOWS]
     first_ascii = {n: _ascii(n) for n in data.FIRST}
     last_ascii = {n: _ascii(n) for n in data.LAST}
     choices, rand, randrange = rng.choices, rng.random, rng.randrange
@@ -311,6 +314,7 @@ def _fill(db, size: int, rep_id: int, now: int, rng: random.Random) -> dict[str,
                     None if last_touch is None else stamp(last_touch),
                     created_s,
                     stamp(last_touch or created),
+                    rng.choice(own_windows) if rand() < 0.015 else None,
                 )
             )
             roll = rand()
