@@ -13,6 +13,7 @@ problem list spills to a temporary file.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -125,6 +126,7 @@ RARE_FIELDS = set(FIELDS) - set(
         "referred_by",
     ]
 )
+_lead_values = operator.itemgetter(*LEAD_COLUMNS)
 _TIMES = ("next_touch_at", "last_contacted_at", "created_at")
 _FLAGS = ("next_touch_fixed", "exhausted")
 _QUESTIONS = ("q_need", "q_afford", "q_authority", "q_approachable", "q_eligible")
@@ -690,7 +692,7 @@ class _RowChecker:
             if value is not None:
                 lead[key] = value.strip()
 
-        phone = get("phone") or get("phone_raw")
+        phone = (get("phone") or "").strip() or (get("phone_raw") or "").strip()
         e164 = phone_zone = None
         if phone:
             if GOOGLE_SEPARATOR in phone:
@@ -1080,7 +1082,7 @@ class _Writer:
             values = dict(base)
             values.update(row.lead)
             values["id"] = next_id
-            params.append(tuple(values[c] for c in LEAD_COLUMNS))
+            params.append(_lead_values(values))
             lines.append((next_id, row.line, row.referrer))
             for kind, body, author, created in row.notes:
                 notes.append((next_id, kind, body, author, 0, created, created))

@@ -125,6 +125,8 @@ class PhoneReader:
 
     def _generalise(self, text: str, reading: PhoneReading, invalid: bool) -> _Template | None:
         """A template for ``text``'s shape when the library provably ignores its last digits."""
+        if not text:
+            return None
         if text[0] == "+":
             if not _SHAPE_CHARS.issuperset(text[1:]):
                 return None

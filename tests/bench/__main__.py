@@ -63,15 +63,21 @@ def main(argv: list[str] | None = None, out=None) -> int:
         for size in sizes:
             cached = generate.cached_database(size, args.cache, log=log)
             dbs[size] = generate.working_copy(cached, workdir / f"db-{size}")
+        csv = {}
+        if "P6" in wanted:
+            counts = {import_rows}
+            if not args.tiny and max(sizes) >= 1_000_000:
+                counts.add(1_000_000)  # the memory of a 1M-row import, beside 100k rows
+            csv = {n: generate.cached_csv(n, args.cache) for n in sorted(counts)}
         plan = Plan(
             runs=1 if args.tiny else args.runs,
             samples=3 if args.tiny else args.samples,
             dbs=dbs,
-            csv={import_rows: generate.cached_csv(import_rows, args.cache)},
+            csv=csv,
             workdir=workdir,
             warmup=not args.tiny,
             settle=0.0 if args.tiny else 0.3,
-            quiet=0.15 if args.tiny else 0.25,
+            quiet=0.1 if args.tiny else 0.25,
             log=log,
         )
         rows: list[Row] = []

@@ -140,6 +140,8 @@ def _fmt(value: float | None, unit: str) -> str:
     if unit == "B":
         return f"{value:,.0f} B"
     if unit == "ms":
+        if value < 1:
+            return f"{value:.3f} ms"
         return f"{value:,.1f} ms" if value < 100 else f"{value:,.0f} ms"
     if unit == "×":
         return f"{value:.2f}×"

@@ -27,11 +27,30 @@ def queue():
     return _function("models.queue", "build_queue", "issue 3")
 
 
+def queue_bench():
+    """The queue's own benchmark functions (``tests/bench/queue_bench.py``, issue 3)."""
+    queue()
+    try:
+        return importlib.import_module("tests.bench.queue_bench")
+    except ModuleNotFoundError:
+        raise NotLanded("tests/bench/queue_bench.py is not on main yet (issue 3)") from None
+
+
 def outcomes():
     """``models.outcomes.log_outcome``."""
     return _function("models.outcomes", "log_outcome", "issue 3")
 
 
+def import_bench():
+    """The import benchmark's own functions (``tests/bench/bench_import.py``, issue 7)."""
+    importer()
+    try:
+        return importlib.import_module("tests.bench.bench_import")
+    except ModuleNotFoundError:
+        raise NotLanded("tests/bench/bench_import.py is not on main yet (issue 7)") from None
+
+
 def importer():
-    """The CSV importer of issue 7."""
-    return _function("models.importer", "import_file", "issue 7")
+    """The CSV importer of issue 7: ``models.importing.run_import`` (with ``plan_import``)."""
+    _function("models.importing", "plan_import", "issue 7")
+    return _function("models.importing", "run_import", "issue 7")
