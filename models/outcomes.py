@@ -18,9 +18,7 @@ import datetime as dt
 import functools
 import json
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pendulum
@@ -33,8 +31,8 @@ from .db import write_transaction
 from .errors import CallqError, NotFound
 from .fields import to_db
 from .leads import get_lead
-from .paths import config_dir
 from .reps import rep_zone
+from .rulefiles import file_stamp, read_layers, user_file
 from .schema import Lead, Rep, StatusChange, Touch
 from .settings import Settings, load_settings
 from .status import change_status
@@ -99,35 +97,22 @@ def parse_duration(text: str, where: str = "duration") -> dt.timedelta:
 
 def user_outcomes_path() -> Path:
     """The user's own outcome rules."""
-    return config_dir() / "outcomes.toml"
+    return user_file("outcomes.toml")
 
 
 def load_rules(path: Path | None = None) -> dict[str, OutcomeRule]:
     """The outcome rules in force: shipped defaults with the user's file laid over, in order."""
     path = path or user_outcomes_path()
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        stamp = None
-    return _load_rules(str(path), stamp)
+    return _load_rules(str(path), file_stamp(path))
 
 
 @functools.lru_cache(maxsize=8)
 def _load_rules(path: str, stamp: int | None) -> dict[str, OutcomeRule]:
-    shipped = resources.files("models").joinpath("outcomes.toml").read_text(encoding="utf-8")
     raw: dict[str, dict] = {}
-    _merge_rules(raw, tomllib.loads(shipped), "outcomes.toml (shipped)")
-    where = "outcomes.toml (shipped)"
-    if stamp is not None:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise CallqError(f"{path}: {exc}") from None
-        except OSError as exc:
-            raise CallqError(f"{path}: cannot read outcome rules ({exc.strerror})") from None
-        _merge_rules(raw, data, path)
-        where = path
-    return {name: _rule(name, body, where) for name, body in raw.items()}
+    layers = read_layers("outcomes.toml", path, stamp, "outcome rules")
+    for data, where in layers:
+        _merge_rules(raw, data, where)
+    return {name: _rule(name, body, layers[-1][1]) for name, body in raw.items()}
 
 
 def _merge_rules(raw: dict, data: dict, where: str) -> None:

@@ -762,7 +762,7 @@ def _why(lead, group, now, parts, cf_text, callable_from, window: Window) -> str
     if lead.fixed:
         return f"callback promised for {cf_text}"
     if callable_from - max(now, lead.due_ts) > 30:
-        return f"{window.describe()}: callable from {cf_text}"
+        return f"opens {cf_text} ({window.describe()})"
     return f"due {cf_text}"
 
 

@@ -17,17 +17,15 @@ import bisect
 import datetime as dt
 import functools
 import re
-import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import pendulum
 
 from .catalog import DEFAULT_INDUSTRY, INDUSTRIES
 from .errors import CallqError, FieldError
-from .paths import config_dir
+from .rulefiles import file_stamp, read_layers, user_file
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_WORDS = {
@@ -219,41 +217,29 @@ def _canonical(days: tuple[Intervals, ...]) -> str:
 
 def user_windows_path() -> Path:
     """The user's own call-window file (presets and industry map)."""
-    return config_dir() / "windows.toml"
+    return user_file("windows.toml")
 
 
 def load_presets(path: Path | None = None) -> Presets:
     """The shipped presets with the user's file (``path``, default the config dir) laid over."""
     path = path or user_windows_path()
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        stamp = None
-    return _load_presets(str(path), stamp)
+    return _load_presets(str(path), file_stamp(path))
 
 
 @functools.lru_cache(maxsize=8)
 def _load_presets(path: str, stamp: int | None) -> Presets:
-    shipped = resources.files("models").joinpath("windows.toml").read_text(encoding="utf-8")
     windows: dict[str, Window] = {}
     industries = dict(INDUSTRIES)
-    sources = ["shipped windows.toml"]
-    _apply_presets(tomllib.loads(shipped), "windows.toml (shipped)", windows, industries)
-    if stamp is not None:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise CallqError(f"{path}: {exc}") from None
-        except OSError as exc:
-            raise CallqError(f"{path}: cannot read call windows ({exc.strerror})") from None
-        _apply_presets(data, path, windows, industries)
-        sources.append(path)
+    layers = read_layers("windows.toml", path, stamp, "call windows")
+    for data, where in layers:
+        _apply_presets(data, where, windows, industries)
     for industry, preset in industries.items():
         if preset not in windows:
             raise CallqError(
-                f"industries.{industry}: no preset named {preset!r} (have: {', '.join(windows)})"
+                f"{layers[-1][1]}: industries.{industry}: no preset named {preset!r}"
+                f" (have: {', '.join(windows)})"
             )
-    return Presets(windows=windows, industries=industries, sources=tuple(sources))
+    return Presets(windows=windows, industries=industries, sources=tuple(w for _, w in layers))
 
 
 def _apply_presets(data: dict, where: str, windows: dict, industries: dict) -> None:

@@ -154,7 +154,10 @@ def test_referral_add_ask_and_chain_counts(cli, lead):
     assert [(c["id"], c["generation"]) for c in data["chain_leads"]] == [(2, 1), (3, 2), (4, 3)]
     assert data["asks"] == {"obtained": 1, "declined": 0, "skipped": 0}
     text = cli("referral", lead).out
-    assert "1 referred (0 customers, 0.00); 3 in all generations (2 customers, 350.50)" in text
+    assert "referrals  1 referred: 0 customers, 0.00" in text
+    assert "chain      3 leads: 2 customers, 350.50" in text
+    assert "asks       1 asked, 1 obtained, 0 not asked" in text
+    assert "      #3 Cleo (customer)  250.00" in text
     ask = cli("referral", "2", "ask", "declined", "--json")
     assert ask.code == 0 and (ask.json["asked"], ask.json["obtained"]) == (True, False)
     assert "referrals  1 referred" in cli("lead", "show", lead).out

@@ -62,7 +62,7 @@ def test_a_closed_window_says_when_it_opens_in_both_zones(db, rep):
     assert entry.callable_from_rep().format("ddd HH:mm") == "Mon 19:00"
     assert entry.callable_from_text == "Tue 09:00 theirs, 19:00 yours"
     assert entry.local_time_text == "Mon 23:00"
-    assert "office" in entry.why and "callable from" in entry.why
+    assert entry.why == "opens Tue 09:00 theirs, 19:00 yours (office)"
 
 
 def test_industry_presets_and_a_leads_own_window(db, rep):

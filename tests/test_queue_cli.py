@@ -38,8 +38,7 @@ def test_queue_lists_callable_now_and_when_the_rest_opens(cli, db_path):
     result = cli("queue")
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0].startswith("Queue for ana at Mon 23 Nov 09:00 (America/New_York):")
-    assert "1 callable now, 2 later today" in lines[0]
+    assert lines[0] == "ana · Mon 23 Nov 09:00 America/New_York · 1 callable now · 2 later today"
     assert "Ana Silva" in lines[2] and " now " in lines[2] and "overdue" in lines[2]
     assert "Ben Young" in lines[3] and "11:00" in lines[3]
     assert "Hiro Ito" in lines[4] and "19:00" in lines[4] and "Tue 09:00 theirs" in lines[4]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+
 from models.backlog import spread_backlog
 from models.catalog import CHANNELS
 from models.leads import get_lead, iso
@@ -83,26 +86,45 @@ def cmd_queue(ctx) -> int:
         return 0
     counts = view.counts()
     here = ctx.now.in_timezone(ctx.zone).format("ddd D MMM HH:mm")
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    exhausted = f" · {counts.exhausted} exhausted" if counts.exhausted else ""
     print(
-        f"Queue for {ctx.rep.name} at {here} ({ctx.zone}): {counts.callable_now} callable now, "
-        f"{counts.later} later today"
-        + (f", {counts.exhausted} exhausted" if counts.exhausted else "")
+        _fit(
+            f"{ctx.rep.name} · {here} {ctx.zone} · {counts.callable_now} callable now · "
+            f"{counts.later} later today{exhausted}",
+            width,
+        )
     )
     if not entries:
         print("Nothing due today." + ("" if args.all else " (--all shows upcoming leads)"))
         return 0
+    wide = width is None or width >= 110
+    company = f" {'COMPANY':<18}" if wide else ""
     print(
-        f"{'ID':>6}  {'NAME':<20} {'COMPANY':<18} {'THEIR TIME':<10} {'TRY':>3}  {'CALL':<11} WHY"
+        _fit(f"{'ID':>6}  {'NAME':<18}{company} {'THEIRS':<9} {'TRY':>3} {'CALL':<10} WHY", width)
     )
     for entry in entries:
-        call = "now" if entry.callable_now else _when(entry)
-        print(
-            f"{entry.lead_id:>6}  {entry.name[:20]:<20} {entry.company[:18]:<18} "
-            f"{entry.local_time_text:<10} {entry.attempts:>3}  {call:<11} {entry.why}"
+        call = ("now" if entry.callable_now else _when(entry)) + _channel_mark(entry)
+        company = f" {entry.company[:18]:<18}" if wide else ""
+        line = (
+            f"{entry.lead_id:>6}  {entry.name[:18]:<18}{company} {entry.local_time_text:<9} "
+            f"{entry.attempts:>3} {call:<10} {entry.why}"
         )
+        print(_fit(line, width))
     if counts.exhausted and not args.all:
         print(f"{counts.exhausted} lead(s) exhausted their attempts: callq queue --all lists them")
     return 0
+
+
+def _fit(line: str, width: int | None) -> str:
+    """The line cut to the terminal's width (with an ellipsis); whole when piped."""
+    if width is None or len(line) <= width:
+        return line
+    return line[: max(1, width - 1)] + "…"
+
+
+def _channel_mark(entry) -> str:
+    return "" if entry.channel == "call" else f"·{entry.channel}"
 
 
 def _when(entry) -> str:
