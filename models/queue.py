@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import json
+import threading
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -363,21 +364,25 @@ class QueueView:
         self._ids: list[int] = []
         self._group_of: list[str] = []
         self._counts: QueueCounts | None = None
+        self._lock = threading.Lock()  # one walk at a time (a screen pages from worker threads)
 
     # -- public --------------------------------------------------------------------------------
 
     def page(self, offset: int = 0, limit: int | None = 50) -> list[QueueEntry]:
         """Entries ``offset`` … ``offset + limit`` of the queue, in order (``None``: all)."""
         want = None if limit is None else offset + limit
-        self._walk_to(want)
-        stop = len(self._ids) if want is None else min(want, len(self._ids))
-        return self._entries(self._ids[offset:stop], self._group_of[offset:stop])
+        with self._lock:
+            self._walk_to(want)
+            stop = len(self._ids) if want is None else min(want, len(self._ids))
+            ids, groups = self._ids[offset:stop], self._group_of[offset:stop]
+        return self._entries(ids, groups)
 
     def counts(self) -> QueueCounts:
         """How many leads are in each group (counted in SQL, once per view)."""
-        if self._counts is None:
-            self._counts = self._count()
-        return self._counts
+        with self._lock:
+            if self._counts is None:
+                self._counts = self._count()
+            return self._counts
 
     def __len__(self) -> int:
         """Leads in this view: today's queue, plus upcoming and exhausted with ``include_all``."""
@@ -853,6 +858,20 @@ def build_queue(
     ``limit`` entries (``None``: all). Paging with the same ``now`` reuses the walk."""
     view = queue_view(rep, now=now, settings=settings, include_all=include_all)
     return view.page(offset, limit)
+
+
+def queue_page(
+    rep: Rep | None,
+    *,
+    now: dt.datetime | None = None,
+    settings: Settings | None = None,
+    include_all: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[QueueEntry], int]:
+    """One page of the queue and how many entries the whole queue has (for a paged table)."""
+    view = queue_view(rep, now=now, settings=settings, include_all=include_all)
+    return view.page(offset, limit), len(view)
 
 
 def queue_counts(

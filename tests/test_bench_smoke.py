@@ -44,9 +44,7 @@ def test_a_subject_not_on_main_is_reported_as_not_measured_never_as_a_number():
     from tests.bench.harness import NotLanded, Row, table
     from tests.bench.subjects import _function
 
-    with pytest.raises(
-        NotLanded, match=r"models\.nowhere\.build_it is not on main yet \(issue 99\)"
-    ):
+    with pytest.raises(NotLanded, match=r"models/nowhere\.py is not on main yet \(issue 99\)"):
         _function("models.nowhere", "build_it", "issue 99")
     printed = table([Row("P3", "queue rebuild", "", "", not_measured="not built (issue 99)")])
     assert "| P3 queue rebuild |  | not measured: not built (issue 99) |" in printed

@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 from models.db import close_database, open_database
 from models.leads import add_lead
-from models.queue import RANK_SQL, QueueView, build_queue, queue_counts, queue_view
+from models.queue import (
+    RANK_SQL,
+    QueueView,
+    build_queue,
+    queue_counts,
+    queue_page,
+    queue_view,
+)
 from models.reps import current_rep
 from models.schema import Lead
 from models.settings import Settings
@@ -149,6 +156,15 @@ def test_pages_continue_the_same_order(db, rep):
     counts = queue_counts(rep, now=NOW)
     assert counts.callable_now == sum(e.callable_now for e in whole)
     assert counts.overdue == sum(e.group == "overdue" for e in whole)
+
+
+def test_a_page_comes_with_the_queues_length(db, rep):
+    for i in range(5):
+        lead(rep, f"L{i}", due=NOW.subtract(hours=i))
+    lead(rep, "Tomorrow", due=NOW.add(days=1, hours=1))
+    entries, total = queue_page(rep, now=NOW, offset=3, limit=2)
+    assert total == 5 and ids(entries) == ids(build_queue(rep, now=NOW))[3:5]
+    assert queue_page(rep, now=NOW, include_all=True, limit=1)[1] == 6
 
 
 def test_a_view_is_reused_until_the_data_changes(db, rep):

@@ -9,14 +9,18 @@ import importlib
 from .harness import NotLanded
 
 
-def _function(module: str, name: str, issue: str):
+def _module(module: str, issue: str):
     try:
-        found = importlib.import_module(module)
+        return importlib.import_module(module)
     except ModuleNotFoundError as exc:
         if exc.name and module.startswith(exc.name):
-            raise NotLanded(f"{module}.{name} is not on main yet ({issue})") from None
+            path = module.replace(".", "/") + ".py"
+            raise NotLanded(f"{path} is not on main yet ({issue})") from None
         raise
-    function = getattr(found, name, None)
+
+
+def _function(module: str, name: str, issue: str):
+    function = getattr(_module(module, issue), name, None)
     if function is None:
         raise NotLanded(f"{module} has no {name} yet ({issue})")
     return function
@@ -30,10 +34,7 @@ def queue():
 def queue_bench():
     """The queue's own benchmark functions (``tests/bench/queue_bench.py``, issue 3)."""
     queue()
-    try:
-        return importlib.import_module("tests.bench.queue_bench")
-    except ModuleNotFoundError:
-        raise NotLanded("tests/bench/queue_bench.py is not on main yet (issue 3)") from None
+    return _module("tests.bench.queue_bench", "issue 3")
 
 
 def outcomes():
@@ -44,10 +45,7 @@ def outcomes():
 def import_bench():
     """The import benchmark's own functions (``tests/bench/bench_import.py``, issue 7)."""
     importer()
-    try:
-        return importlib.import_module("tests.bench.bench_import")
-    except ModuleNotFoundError:
-        raise NotLanded("tests/bench/bench_import.py is not on main yet (issue 7)") from None
+    return _module("tests.bench.bench_import", "issue 7")
 
 
 def importer():
