@@ -114,7 +114,7 @@ def test_memory_stays_bounded():
     reader = PhoneReader("US", max_shapes=100)
     for i in range(1000):
         reader.read(f"+1 {200 + i % 700} 555 01{i % 100:02d}")
-    assert len(reader._shapes) <= 100 and len(reader._whole) <= 100
+    assert reader.shapes() <= 100 and len(reader._whole) <= 100
 
 
 def test_blank_and_odd_input_is_read_by_the_library():
