@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import clock
 from .catalog import (
@@ -144,8 +144,7 @@ _QUESTIONS = ("q_need", "q_afford", "q_authority", "q_approachable", "q_eligible
 _TEXTS = ("purchase_timing", "lost_reason")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong (or worth knowing) about one row."""
 
     line: int
@@ -154,7 +153,7 @@ class Problem:
     kind: str = "error"  # error (row not imported), warning (imported), duplicate
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "reason": self.reason, "kind": self.kind}
+        return self._asdict()
 
 
 class ProblemLog:
@@ -528,8 +527,11 @@ class _CellPicker:
             index.setdefault(name.strip(), i)
         sources = {name: [(c, index[c]) for c in cols] for name, cols in mapping.columns.items()}
         self.names = tuple(sources)
-        self.first = operator.itemgetter(*(cols[0][1] for cols in sources.values()))
-        self.single = len(self.names) == 1
+        firsts = [cols[0][1] for cols in sources.values()]
+        if len(firsts) == 1:  # itemgetter of one index gives the cell, not a tuple
+            self.first = lambda cells: (cells[firsts[0]],)
+        else:
+            self.first = operator.itemgetter(*firsts)
         self.columns = {name: cols[0][0] for name, cols in sources.items()}
         # Fields with more than one column: the others are looked at when the first is empty.
         self.fallbacks = [
@@ -539,9 +541,8 @@ class _CellPicker:
         self.notes = notes if len(notes) > 1 else None
 
     def __call__(self, cells: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-        first = self.first(cells)
         # Same lengths by construction; strict=True would cost a third of this call.
-        values = dict(zip(self.names, (first,) if self.single else first))  # noqa: B905
+        values = dict(zip(self.names, self.first(cells)))  # noqa: B905
         columns = self.columns
         for name, others in self.fallbacks:
             if not values[name]:
@@ -718,7 +719,8 @@ class _RowChecker:
         self._sources: dict[str, tuple[str | None, str | None]] = {}
         self._zones: dict[str, tuple[str | None, str | None]] = {}
         self._reps: dict[str, int] = {}
-        self.defaults = mapping.defaults
+        self.default_industry = mapping.defaults.get("industry")
+        self.default_source = mapping.defaults.get("source")
         self.rare = carries_rare_fields(mapping)
 
     def reject(self, line: int, column: str, reason: str, raw: str | None) -> None:
@@ -747,7 +749,10 @@ class _RowChecker:
         if value:
             lead["title"] = value.strip()
 
-        phone = (get("phone") or "").strip() or (get("phone_raw") or "").strip()
+        phone = get("phone")
+        phone = phone.strip() if phone else ""
+        if not phone:
+            phone = (get("phone_raw") or "").strip()
         e164 = phone_zone = None
         if phone:
             if GOOGLE_SEPARATOR in phone:
@@ -800,20 +805,20 @@ class _RowChecker:
                 reason = "no zone, and the phone number cannot be read to suggest one"
             errors.append(("zone", reason + " (give --default-zone or map a zone column)"))
 
-        value = get("industry") or self.defaults.get("industry")
+        value = get("industry") or self.default_industry
         if value:
-            found = self._industries.get(value) or self._choice("industry", value)
-            if found[1] is not None:
-                errors.append((columns.get("industry", "industry"), found[1]))
-            elif found[0] is not None:
-                lead["industry"] = found[0]
-        value = get("source") or self.defaults.get("source")
+            word, problem = self._industries.get(value) or self._choice("industry", value)
+            if problem is not None:
+                errors.append((columns.get("industry", "industry"), problem))
+            elif word is not None:
+                lead["industry"] = word
+        value = get("source") or self.default_source
         if value:
-            found = self._sources.get(value) or self._choice("source", value)
-            if found[1] is not None:
-                errors.append((columns.get("source", "source"), found[1]))
-            elif found[0] is not None:
-                lead["source"] = found[0]
+            word, problem = self._sources.get(value) or self._choice("source", value)
+            if problem is not None:
+                errors.append((columns.get("source", "source"), problem))
+            elif word is not None:
+                lead["source"] = word
 
         if self.rare:  # fields that callq's own export (and few sheets) carry
             self._rare(values, columns, lead, errors)

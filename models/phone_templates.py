@@ -156,7 +156,7 @@ class PhoneReader:
                 return None
             reach = max(
                 0 if default is None else _idd_width(default),
-                consumed + _prefix_reach(number.country_code, default),
+                consumed + _prefix_reach(number.country_code, default, plain[:-width], width),
             )
             if reach > len(plain) - width:
                 continue
@@ -188,13 +188,11 @@ class PhoneReader:
 def _shape_digits(text: str) -> str | None:
     """The digits of ``text`` (after its "+", if it starts with one), or ``None`` when it holds
     anything but digits and the punctuation a shape may hold."""
-    if len(text) > _LONGEST_TEXT:
-        return None
-    plus = text[:1] == "+"
-    digits = (text[1:] if plus else text).translate(_PUNCTUATION)
-    if not (digits.isdigit() and digits.isascii()):
-        return None
-    return "+" + digits if plus else digits
+    digits = text.translate(_PUNCTUATION)
+    body = digits[1:] if text[:1] == "+" else digits
+    if body.isdigit() and body.isascii() and len(text) <= _LONGEST_TEXT:
+        return digits
+    return None
 
 
 def _metadata(country_code: int, region: str | None) -> list:
@@ -248,11 +246,14 @@ def _tail_is_free(country_code: int, region: str | None, width: int, head: str, 
 
 
 @functools.lru_cache(maxsize=8192)
-def _possible_starts(country_code: int, region: str | None, head: str) -> tuple[int, ...]:
+def _possible_starts(
+    country_code: int, region: str | None, head: str, national_prefix: bool = True
+) -> tuple[int, ...]:
     """Where in ``head`` the national number may start: after nothing, or after what a prefix
     rule could strip (the default region's international and national prefixes, the country
-    code, the country's national prefix). A superset of what the library can do, much smaller
-    than every place up to the prefix rules' reach."""
+    code, the country's national prefix; without ``national_prefix``, where that one would be
+    looked for). A superset of what the library can do, much smaller than every place up to
+    the prefix rules' reach."""
     main = pnu.PhoneMetadata.metadata_for_region_or_calling_code(
         country_code, pnu.region_code_for_country_code(country_code)
     )
@@ -260,6 +261,8 @@ def _possible_starts(country_code: int, region: str | None, head: str) -> tuple[
     prefixes = []
     for meta in (main, own):
         national = meta.national_prefix_for_parsing if meta is not None else None
+        if not national_prefix:
+            national = None
         if national and not _PLAIN_PREFIX.fullmatch(national):
             return tuple(range(len(head) + 1))  # a prefix rule we do not read: every place
         prefixes.append(f"(?:{national})?" if national else "")
@@ -332,24 +335,47 @@ def _wildcard(pattern: str, *, every: bool) -> str | None:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=1024)
-def _prefix_reach(country_code: int, region: str | None) -> int:
+@functools.lru_cache(maxsize=8192)
+def _prefix_reach(country_code: int, region: str | None, head: str = "", width: int = 0) -> int:
     """How far past the consumed prefix the prefix-matching rules may look: the national
     prefix of the country's main region (and of the default region), the leading digits that
-    tell apart regions sharing the country code."""
+    tell apart regions sharing the country code. A national prefix that cannot match numbers
+    ``head`` + ``width`` digits anywhere (Brazil's and Japan's start with 0) is left out."""
     reach = 3  # a country code has at most three digits
     main = pnu.PhoneMetadata.metadata_for_region_or_calling_code(
         country_code, pnu.region_code_for_country_code(country_code)
     )
+    # Where the national prefix would be matched: after what the country code (and the
+    # international prefix) may take, all inside ``head`` when it is long enough.
+    starts = None
+    if head and len(head) >= 3 + (_idd_width(region) if region else 0):
+        starts = _possible_starts(country_code, region, head, national_prefix=False)
     for meta in (main, pnu.PhoneMetadata.metadata_for_region(region) if region else None):
-        if meta is not None and meta.national_prefix_transform_rule:
+        national = meta.national_prefix_for_parsing if meta is not None else None
+        if not national:
+            continue
+        if starts is not None and not _may_match(national, head + "D" * width, starts):
+            continue
+        if meta.national_prefix_transform_rule:
             return _UNBOUNDED  # rewrites the number's head: the national number is no suffix
-        if meta is not None and meta.national_prefix_for_parsing:
-            reach = max(reach, _max_width(meta.national_prefix_for_parsing))
+        reach = max(reach, _max_width(national))
     for meta in _metadata(country_code, None):
         if meta.leading_digits:
             reach = max(reach, _max_width(meta.leading_digits))
     return reach
+
+
+def _may_match(prefix: str, probe: str, starts) -> bool:
+    """Whether the prefix rule could match the number at one of ``starts``, whatever digits
+    the wildcards ``D`` stand for."""
+    some = _some_digit(prefix)
+    return some is None or any(some.match(probe[start:]) for start in starts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _some_digit(pattern: str):
+    wild = _wildcard(pattern, every=False)
+    return None if wild is None else re.compile(wild)
 
 
 @functools.lru_cache(maxsize=256)
