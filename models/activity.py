@@ -1,6 +1,7 @@
 """What a set of touches adds up to: calls, conversations, meetings and the connect rate.
 
-The one place that says which outcomes count as a conversation or a meeting.
+The one place that says how touches are counted. A conversation is what the outcome rule table
+(``models.outcomes``, user-editable) marks ``conversation = true``; a meeting is a ``meeting``.
 """
 
 from __future__ import annotations
@@ -11,19 +12,15 @@ import peewee
 
 from .schema import Touch
 
-# Outcomes where the rep spoke with someone who can decide (or told them when to call back).
-CONVERSATION_OUTCOMES = frozenset({"connected", "callback", "meeting", "not_interested"})
 MEETING_OUTCOMES = frozenset({"meeting"})
 
 
-def is_conversation(outcome: str) -> bool:
-    """Whether a touch with this outcome was a conversation (a connect)."""
-    return outcome in CONVERSATION_OUTCOMES
+def conversation_outcomes() -> frozenset[str]:
+    """The outcomes the rule table in force counts as a conversation (a connect)."""
+    # Imported here: models.outcomes imports models.blocks, which imports this module.
+    from .outcomes import load_rules
 
-
-def is_meeting(outcome: str) -> bool:
-    """Whether a touch with this outcome booked a meeting."""
-    return outcome in MEETING_OUTCOMES
+    return frozenset(name for name, rule in load_rules().items() if rule.conversation)
 
 
 @dataclass(frozen=True)
@@ -59,13 +56,14 @@ def count_touches(where: peewee.Expression) -> TouchCounts:
         .group_by(Touch.channel, Touch.outcome)
         .tuples()
     )
+    talks = conversation_outcomes()
     touches = calls = conversations = call_conversations = meetings = 0
     for channel, outcome, n in rows:
         touches += n
-        talked = is_conversation(outcome)
+        talked = outcome in talks
         if channel == "call":
             calls += n
             call_conversations += n if talked else 0
         conversations += n if talked else 0
-        meetings += n if is_meeting(outcome) else 0
+        meetings += n if outcome in MEETING_OUTCOMES else 0
     return TouchCounts(touches, calls, conversations, call_conversations, meetings)

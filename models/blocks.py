@@ -346,6 +346,8 @@ def heartbeat(rep: Rep, *, now=None) -> BlockState | None:
     is not working time): the state returned says so, for the screen to ask resume or end.
     """
     now = clock.resolve(now)
+    if running_block(rep) is None:
+        return None  # nothing to keep alive: no need to take the write lock every few seconds
     with write_transaction():
         block = running_block(rep)
         if block is None:

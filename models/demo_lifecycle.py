@@ -15,7 +15,8 @@ import peewee
 import pendulum
 
 from .pipeline import QUESTIONS
-from .schema import BenefitStatement, Lead, ReferralAsk, Rep, StatusChange, Touch, Variant
+from .schema import BenefitStatement, Lead, ReferralAsk, Rep, Touch, Variant
+from .status import change_status
 
 MAX_LEADS = 400
 
@@ -87,18 +88,6 @@ def _variants(rep: Rep, now: pendulum.DateTime) -> None:
         Variant.update(leads_assigned=count).where(Variant.name == name).execute()
 
 
-def _change(lead: Lead, to_status: str, reason: str, rep: Rep, at) -> None:
-    StatusChange.create(
-        lead=lead,
-        from_status=lead.status,
-        to_status=to_status,
-        reason=reason,
-        rep=rep,
-        changed_at=at,
-    )
-    lead.status = to_status
-
-
 def _qualify(rng: random.Random, leads: list[Lead], rep: Rep, now) -> None:
     talked = set(
         Touch.select(Touch.lead)
@@ -117,14 +106,12 @@ def _qualify(rng: random.Random, leads: list[Lead], rep: Rep, now) -> None:
         lead.likelihood = lead.likelihood or rng.choice([30, 50, 70, 90])
         at = min(lead.created_at.add(days=rng.randrange(1, 5)), now)
         if all(getattr(lead, column) == "yes" for column, _ in QUESTIONS.values()):
-            reason = (
-                "qualified: need yes, afford yes, authority yes, approachable yes, eligible yes"
-            )
-            _change(lead, "prospect", reason, rep, at)
+            change_status(lead, "prospect", reason="qualified: all five yes", rep=rep, now=at)
             # No lost leads: the demo's queue keeps every lead it made.
             if rng.random() < 0.45:
                 lead.deal_value = Decimal(rng.choice([1500, 4000, 8000, 12000, 25000]))
-                _change(lead, "customer", "", rep, min(at.add(days=rng.randrange(2, 20)), now))
+                won = min(at.add(days=rng.randrange(2, 20)), now)
+                change_status(lead, "customer", rep=rep, now=won)
         lead.save()
 
 

@@ -13,6 +13,7 @@ from .db import write_transaction
 from .errors import FieldError, NotFound
 from .phones import check_zone, national, normalise_phone, suggest_zone
 from .schema import Lead, Rep
+from .windows import check_window
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -83,7 +84,7 @@ def clean_lead_fields(
     if raw.get("channel"):
         out["channel"] = check_choice(str(raw["channel"]), CHANNELS, "channel")
     if "call_window" in raw:
-        out["call_window"] = (raw["call_window"] or "").strip() or None
+        out["call_window"] = check_window(raw["call_window"])
     return out
 
 

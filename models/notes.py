@@ -62,9 +62,15 @@ def save_draft(
 
 def get_draft(lead_id: int, author: Rep | None = None) -> Note | None:
     """The unsaved note this author was typing on this lead, if any."""
-    query = Note.select().where((Note.lead == lead_id) & (Note.is_draft == True))  # noqa: E712
-    query = query.where(Note.author == author) if author else query.where(Note.author.is_null())
-    return query.order_by(Note.updated_at.desc()).first()
+    # Only the lead is filtered in SQL. Given the author as well, SQLite (without statistics)
+    # walks the author index: every note the rep ever wrote, 40 ms at 100k leads (make bench).
+    author_id = author.id if author is not None else None
+    drafts = (
+        Note.select()
+        .where((Note.lead == lead_id) & (Note.is_draft == True))  # noqa: E712
+        .order_by(Note.updated_at.desc())
+    )
+    return next((note for note in drafts if note.author_id == author_id), None)
 
 
 def publish_draft(lead_id: int, *, author: Rep | None = None, now=None) -> Note | None:

@@ -232,7 +232,8 @@ def qualify(
             why = "promoted by choice" + (f" ({'; '.join(unmet)})" if unmet else "")
             change = change_status(lead, "prospect", reason=why, rep=rep, now=now)
         elif promote is None and lead.status == "lead" and not unmet:
-            why = "qualified: " + ", ".join(f"{key} yes" for key in rule.required)
+            asked = "all five" if set(rule.required) == set(QUESTIONS) else ", ".join(rule.required)
+            why = f"qualified: {asked} yes"
             if rule.min_likelihood:
                 why += f", likelihood {lead.likelihood}"
             change = change_status(lead, "prospect", reason=why, rep=rep, now=now)

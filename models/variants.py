@@ -125,6 +125,14 @@ def variant_for_touch(lead: Lead, name: str | None = None) -> str | None:
     return chosen.name
 
 
+def release_variant(name: str | None) -> None:
+    """Give back one lead's share of ``name`` (undoing the touch that assigned it)."""
+    if name:
+        Variant.update(leads_assigned=Variant.leads_assigned - 1).where(
+            (peewee.fn.LOWER(Variant.name) == name.lower()) & (Variant.leads_assigned > 0)
+        ).execute()
+
+
 def variant_rows() -> list[dict]:
     """Every variant with its leads and touches so far, oldest first."""
     touches = dict(

@@ -26,27 +26,28 @@ def tiny_run(tmp_path_factory):
     return code, out.getvalue(), base
 
 
-def test_tiny_benchmark_measures_everything_or_says_why_not(tiny_run):
+def test_tiny_benchmark_measures_all_seven_beside_their_baselines(tiny_run):
     code, printed, base = tiny_run
     assert code == 0, printed
     results = json.loads((base / "results" / "latest.json").read_text())
     assert results["machine"]["cores"] >= 1 and results["machine"]["python"]
-    rows = {row["measure"]: row for row in results["rows"]}
-    assert sorted(rows) == MEASURES
-    for measure, row in rows.items():
-        if row["not_measured"]:
-            # Only what another issue has not landed may be missing, and it says which.
-            assert measure in ("P3", "P5", "P6"), row
-            assert "issue" in row["not_measured"], row
-            assert f"{measure} " in printed and "not measured: " in printed
-            continue
+    assert sorted({row["measure"] for row in results["rows"]}) == MEASURES
+    for row in results["rows"]:
+        assert not row["not_measured"], row  # every subject is on main: all seven are measured
         assert row["value"] > 0 and row["runs"], row
         assert row["baseline"] > 0 and row["baseline_runs"], row
         assert row["ratio"] == pytest.approx(row["value"] / row["baseline"])
-    # The screen measures always run: their subject (the app) and baseline always exist.
-    for measure in ("P1", "P2", "P4", "P7"):
-        assert not rows[measure]["not_measured"], rows[measure]
     assert "| P1 start → interactive queue | 300 |" in printed
+
+
+def test_a_subject_not_on_main_is_reported_as_not_measured_never_as_a_number():
+    from tests.bench.harness import NotLanded, Row, table
+    from tests.bench.subjects import _function
+
+    with pytest.raises(NotLanded, match=r"models/nowhere\.py is not on main yet \(issue 99\)"):
+        _function("models.nowhere", "build_it", "issue 99")
+    printed = table([Row("P3", "queue rebuild", "", "", not_measured="not built (issue 99)")])
+    assert "| P3 queue rebuild |  | not measured: not built (issue 99) |" in printed
 
 
 def test_generated_database_spans_zones_presets_and_history(tiny_run):

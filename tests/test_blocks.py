@@ -26,6 +26,7 @@ from models.blocks import (
 )
 from models.db import close_database, open_database
 from models.errors import CallqError, FieldError
+from models.outcomes import log_outcome
 from models.reps import current_rep
 from models.schema import Lead, TimeBlock, Touch
 from models.settings import Settings
@@ -205,42 +206,37 @@ def test_a_block_without_heartbeat_runs_by_the_wall_clock_until_adopted(rep):
         recover_block(rep, "end", now=MON_9.add(hours=5), settings=SETTINGS)
 
 
-def _lead():
-    return Lead.create(name="Ana", zone="America/Chicago", created_at=MON_9, updated_at=MON_9)
-
-
-def _touch(rep, lead, at, outcome, channel="call"):
-    """A touch as log_outcome records it: in the rep's running block, if any."""
-    return Touch.create(
-        lead=lead,
-        rep=rep,
-        channel=channel,
-        outcome=outcome,
-        started_at=at,
-        block=running_block(rep),
+def log(rep, at, outcome, channel="call"):
+    """Log an outcome the way the screen and ``callq log`` do, on a lead of its own."""
+    lead = Lead.create(name="Ana", zone="America/Chicago", created_at=at, updated_at=at)
+    given = at.add(days=1) if outcome == "callback" else None
+    result = log_outcome(
+        lead.id, outcome, rep=rep, now=at, at=given, channel=channel, settings=SETTINGS
     )
+    return Touch.get_by_id(result.touch_id)
 
 
 def test_touches_belong_to_the_block_they_were_logged_in(rep):
-    lead = _lead()
-    _touch(rep, lead, MON_9.subtract(minutes=5), "no_answer")  # before any block
-    start_block(rep, "calling", now=MON_9, settings=SETTINGS)
+    before = log(rep, MON_9.subtract(minutes=5), "no_answer")
+    assert before.block_id is None
+    block = start_block(rep, "calling", now=MON_9, settings=SETTINGS)
+    assert log(rep, MON_9.add(seconds=10), "busy").block_id == block.id
     for minute, outcome in enumerate(
         ["no_answer", "voicemail", "connected", "busy", "meeting", "not_interested", "no_answer"]
     ):
-        _touch(rep, lead, MON_9.add(minutes=minute + 1), outcome)
-    _touch(rep, lead, MON_9.add(minutes=9), "callback", channel="email")
+        log(rep, MON_9.add(minutes=minute + 1), outcome)
+    log(rep, MON_9.add(minutes=9), "callback", channel="email")
     pause_block(rep, now=MON_9.add(minutes=10), settings=SETTINGS)
-    _touch(rep, lead, MON_9.add(minutes=11), "no_answer")  # paused is still the same block
+    log(rep, MON_9.add(minutes=11), "no_answer")  # paused is still the same block
     resume_block(rep, now=MON_9.add(minutes=12), settings=SETTINGS)
     first = stop_block(rep, now=MON_9.add(minutes=20), settings=SETTINGS)
     start_block(rep, "follow_up", now=MON_9.add(minutes=30), settings=SETTINGS)
-    _touch(rep, lead, MON_9.add(minutes=31), "connected")
+    log(rep, MON_9.add(minutes=31), "connected")
     second = stop_block(rep, now=MON_9.add(minutes=40), settings=SETTINGS)
 
     counts = first.counts
-    assert (counts.touches, counts.calls, counts.conversations, counts.meetings) == (9, 8, 4, 1)
-    assert counts.connect_rate == 3 / 8  # connected, meeting, not interested out of 8 calls
+    assert (counts.touches, counts.calls, counts.conversations, counts.meetings) == (10, 9, 4, 1)
+    assert counts.connect_rate == 3 / 9  # connected, meeting, not interested out of 9 calls
     assert (second.counts.touches, second.counts.conversations) == (1, 1)
     assert second.today_seconds == {"research": 0, "calling": 18 * 60, "follow_up": 10 * 60}
     again = block_summary(first.block_id, now=MON_9.add(hours=1), settings=SETTINGS)
@@ -277,3 +273,20 @@ def test_a_block_cannot_start_inside_an_earlier_one(rep):
     ):
         start_block(rep, "calling", now=MON_9.add(minutes=20), settings=SETTINGS)
     assert start_block(rep, "calling", now=MON_9.add(minutes=30), settings=SETTINGS)
+
+
+def test_conversations_are_what_the_outcome_rules_say(rep, private_home):
+    rules = private_home / ".config" / "callq" / "outcomes.toml"
+    rules.parent.mkdir(parents=True)
+    rules.write_text(
+        "[outcomes.callback]\nconversation = false\n\n"
+        '[outcomes.gatekeeper]\nlabel = "Gatekeeper"\nnext = "delay"\ndelay = "1d"\n'
+        "attempt = true\n\n"
+        '[outcomes.demo_given]\nlabel = "Gave a demo"\nnext = "cadence"\n'
+        "conversation = true\n"
+    )
+    start_block(rep, "calling", now=MON_9, settings=SETTINGS)
+    for minute, outcome in enumerate(["callback", "gatekeeper", "demo_given", "connected"]):
+        log(rep, MON_9.add(minutes=minute), outcome)
+    counts = stop_block(rep, now=MON_9.add(minutes=10), settings=SETTINGS).counts
+    assert (counts.calls, counts.conversations, counts.connect_rate) == (4, 2, 0.5)

@@ -19,9 +19,9 @@ from models.plans import (
     remove_plan,
 )
 from models.reps import current_rep
-from models.schema import Lead, Touch
+from models.schema import Touch
 from models.settings import Settings
-from tests.test_blocks import SETTINGS, ZONE, _touch, ny
+from tests.test_blocks import SETTINGS, ZONE, log, ny
 
 
 def _block(rep, category, start, end):
@@ -30,15 +30,12 @@ def _block(rep, category, start, end):
 
 
 def test_goal_progress_is_live_and_in_the_reps_day(rep):
-    lead = Lead.create(
-        name="Ana", zone=ZONE, created_at=ny(2026, 11, 1), updated_at=ny(2026, 11, 1)
-    )
     # 23:30 on Sunday in New York is already Monday in UTC: it belongs to Sunday.
-    _touch(rep, lead, ny(2026, 11, 22, 23, 30), "connected")
+    log(rep, ny(2026, 11, 22, 23, 30), "connected")
     start_block(rep, "calling", now=ny(2026, 11, 23, 9, 0), settings=SETTINGS)
     for minute, outcome in enumerate(["no_answer", "connected", "meeting", "voicemail"]):
-        _touch(rep, lead, ny(2026, 11, 23, 9, minute + 1), outcome)
-    _touch(rep, lead, ny(2026, 11, 23, 9, 6), "callback", channel="text")
+        log(rep, ny(2026, 11, 23, 9, minute + 1), outcome)
+    log(rep, ny(2026, 11, 23, 9, 6), "callback", channel="text")
 
     progress = goal_progress(rep, now=ny(2026, 11, 23, 9, 45), settings=SETTINGS)
     assert progress.day.isoformat() == "2026-11-23"

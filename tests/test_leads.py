@@ -7,6 +7,7 @@ import pytest
 from models.errors import CallqError, FieldError
 from models.leads import add_lead, edit_lead, get_lead, list_leads
 from models.notes import add_note, get_draft, notes_for, publish_draft, save_draft
+from models.reps import current_rep
 from models.schema import Lead, Note
 
 GOOD = {"name": "Ana Silva", "company": "Silva Bistro", "phone": "+12125550123"}
@@ -97,6 +98,20 @@ def test_notes_benefits_first_and_drafts_kept_apart(db, rep, now):
     publish_draft(lead.id, author=rep, now=now)
     assert get_draft(lead.id, rep) is None
     assert len(notes_for(lead.id)) == 3
+
+
+def test_each_author_finds_their_own_draft_on_a_lead(db, rep, now):
+    lead = add_lead(GOOD, now=now)
+    other = add_lead({**GOOD, "name": "Someone Else"}, now=now)
+    ben = current_rep("ben", now=now)
+    save_draft(lead.id, "Ana's half-typed note", author=rep, now=now)
+    save_draft(lead.id, "Ben's, typed later", author=ben, now=now.add(minutes=5))
+    save_draft(lead.id, "Nobody's (a script's) draft", author=None, now=now.add(minutes=9))
+    save_draft(other.id, "Ana, on another lead", author=rep, now=now.add(minutes=1))
+    assert get_draft(lead.id, rep).body == "Ana's half-typed note"
+    assert get_draft(lead.id, ben).body == "Ben's, typed later"
+    assert get_draft(lead.id, None).body == "Nobody's (a script's) draft"
+    assert get_draft(other.id, ben) is None
 
 
 def test_empty_note_is_refused(db, now):

@@ -154,7 +154,10 @@ def test_referral_add_ask_and_chain_counts(cli, lead):
     assert [(c["id"], c["generation"]) for c in data["chain_leads"]] == [(2, 1), (3, 2), (4, 3)]
     assert data["asks"] == {"obtained": 1, "declined": 0, "skipped": 0}
     text = cli("referral", lead).out
-    assert "1 referred (0 customers, 0.00); 3 in all generations (2 customers, 350.50)" in text
+    assert "referrals  1 referred: 0 customers, 0.00" in text
+    assert "chain      3 leads: 2 customers, 350.50" in text
+    assert "asks       1 asked, 1 obtained, 0 not asked" in text
+    assert "      #3 Cleo (customer)  250.00" in text
     ask = cli("referral", "2", "ask", "declined", "--json")
     assert ask.code == 0 and (ask.json["asked"], ask.json["obtained"]) == (True, False)
     assert "referrals  1 referred" in cli("lead", "show", lead).out
@@ -235,3 +238,27 @@ def test_the_demo_has_a_lifecycle_to_show(cli):
         len(cli("referral", lead["id"], "--json").json["generations"]) for lead in leads[:10]
     )
     assert deepest >= 2
+
+
+def test_log_prompts_for_a_referral_after_a_conversation_only(cli, lead):
+    assert cli("lead", "add", "Ben", "--phone", "+12125550124").code == 0
+    quiet = cli("log", "2", "no_answer")
+    assert quiet.code == 0 and "referral" not in quiet.out
+    talked = cli("log", lead, "connected")
+    assert "Ask Ana Silva for a referral" in talked.out
+    assert f"callq referral {lead} add NAME" in talked.out
+    asked = cli("referral", lead, "ask", "obtained", "--json").json
+    assert asked["touch"] == 2 and asked["obtained"] is True
+
+
+def test_log_records_the_variant_and_benefit_statement(cli, lead):
+    assert cli("variant", "add", "A").code == 0
+    assert cli("variant", "add", "B").code == 0
+    assert cli("benefit", "add", "Saves an hour a night", "--industry", "restaurant").code == 0
+    data = cli("log", lead, "connected", "--benefit", "1", "--json").json
+    assert (data["variant"], data["benefit"], data["ask_referral"]) == ("A", 1, True)
+    assert cli("lead", "show", lead, "--json").json["variant"] == "A"
+    assert [v["touches"] for v in cli("variant", "list", "--json").json] == [1, 0]
+    _one_line_error(cli("log", lead, "no_answer", "--benefit", "7"), "benefit: no benefit")
+    _one_line_error(cli("log", lead, "no_answer", "--variant", "Z"), "variant: no variant")
+    assert len(cli("lead", "show", lead, "--json").json["touches"]) == 1

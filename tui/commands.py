@@ -69,7 +69,7 @@ class WorkstationCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for action in self._actions():
-            score = matcher.match(f"{action.description} {action.id}")
+            score = max(matcher.match(action.description), matcher.match(action.id) * 0.9)
             if score > 0:
                 yield Hit(
                     score,

@@ -41,7 +41,9 @@ def both_zones(instant, rep_zone: str, lead_zone: str, now=None, *, zones: bool 
     mine, theirs = instant.in_timezone(rep_zone), instant.in_timezone(lead_zone)
     mine_text = when(instant, rep_zone, now)
     if mine.utcoffset() == theirs.utcoffset():
-        return f"{mine_text} ({rep_zone}, theirs too)" if zones else f"{mine_text} (theirs too)"
+        if zones:
+            return f"{mine_text}, the same on your clock ({rep_zone}) and theirs ({lead_zone})"
+        return f"{mine_text} (theirs too)"
     theirs_text = theirs.format("HH:mm" if theirs.date() == mine.date() else "ddd D MMM HH:mm")
     if zones:
         return f"{mine_text} your time ({rep_zone}) · {theirs_text} their time ({lead_zone})"

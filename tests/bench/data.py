@@ -135,6 +135,15 @@ OUTCOMES = [
     ("not_interested", 5),
 ]
 TALKED = {"callback", "connected", "meeting", "not_interested"}
+# Call windows a prospect asked for themselves (the per-lead override of the industry preset).
+OWN_WINDOWS = [
+    "mon-fri 08:00-10:00",
+    "tue,thu 15:00-18:00",
+    "daily 07:00-08:30",
+    "weekdays 12:00-13:00; sat 10:00-12:00",
+    "mon,wed,fri 16:00-19:00",
+    "mon-fri 22:00-01:00",
+]
 VARIANTS = ["intro-A", "intro-B", "offer-trial", "offer-audit", None]
 
 BENEFITS = [

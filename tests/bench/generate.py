@@ -26,12 +26,13 @@ import pendulum
 
 from models import migrations
 from models.db import close_database, open_database, write_transaction
-from models.paths import ensure_private_dir
+from models.paths import ensure_private_dir, ensure_private_file
 from models.schema import ALL_MODELS, Lead, Note, Rep, StatusChange, TimeBlock, Touch
+from models.windows import check_window
 
 from . import data
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 CACHE_DIR = Path(__file__).resolve().parent / "cache"
 # Monday 23 November 2026, 14:00 UTC: 09:00 in New York, 15:00 in Berlin, 01:00 (Tue) in Sydney.
 NOW = pendulum.datetime(2026, 11, 23, 14, 0, tz="UTC")
@@ -111,7 +112,7 @@ class _Bulk:
     """``INSERT`` for a model: the columns the generator gives, then every other column's
     default, so a column added by a later migration does not break generation."""
 
-    def __init__(self, db, model, given: list[str]):
+    def __init__(self, conn, model, given: list[str]):
         fields = {f.name: f for f in model._meta.sorted_fields}
         missing = [n for n in given if n not in fields]
         if missing:
@@ -131,7 +132,7 @@ class _Bulk:
         names = ", ".join(f'"{c}"' for c in columns)
         self.sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
         self.defaults = tuple(defaults)
-        self.conn = db.connection()
+        self.conn = conn  # a sqlite3 connection (peewee's own, or a raw one for a baseline)
         self.count = 0
 
     def insert(self, rows: Iterable[tuple]) -> None:
@@ -159,7 +160,7 @@ LEAD_FIELDS = [
     "id", "name", "company", "title", "phone", "email", "zone", "industry", "source", "owner",
     "status", "q_need", "q_afford", "q_authority", "likelihood", "cadence_days", "channel",
     "next_touch_at", "next_touch_fixed", "attempts", "exhausted", "last_contacted_at",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "call_window",
 ]  # fmt: skip
 TOUCH_FIELDS = [
     "lead", "rep", "channel", "outcome", "started_at", "ended_at", "variant", "note",
@@ -199,11 +200,12 @@ def generate_database(path: Path, size: int, *, now=NOW, seed: int = 8) -> dict[
 
 def _fill(db, size: int, rep_id: int, now: int, rng: random.Random) -> dict[str, int]:
     stamp = _Stamp()
-    leads = _Bulk(db, Lead, LEAD_FIELDS)
-    touches = _Bulk(db, Touch, TOUCH_FIELDS)
-    notes = _Bulk(db, Note, NOTE_FIELDS)
-    changes = _Bulk(db, StatusChange, CHANGE_FIELDS)
-    blocks = _Bulk(db, TimeBlock, BLOCK_FIELDS)
+    conn = db.connection()
+    leads = _Bulk(conn, Lead, LEAD_FIELDS)
+    touches = _Bulk(conn, Touch, TOUCH_FIELDS)
+    notes = _Bulk(conn, Note, NOTE_FIELDS)
+    changes = _Bulk(conn, StatusChange, CHANGE_FIELDS)
+    blocks = _Bulk(conn, TimeBlock, BLOCK_FIELDS)
     blocks.insert(_blocks(rep_id, now, stamp))
 
     place_cum = list(_accumulate(data.PLACE_WEIGHTS))
@@ -216,6 +218,8 @@ def _fill(db, size: int, rep_id: int, now: int, rng: random.Random) -> dict[str,
     channels, channel_cum = _weighted(data.CHANNELS)
     cadences, cadence_cum = _weighted(data.CADENCES)
     outcomes, outcome_cum = _weighted(data.OUTCOMES)
+    # Stored as callq stores what a rep types: checked and in canonical form.
+    own_windows = [check_window(text) for text in data.OWN_WINDOWS]
     first_ascii = {n: _ascii(n) for n in data.FIRST}
     last_ascii = {n: _ascii(n) for n in data.LAST}
     choices, rand, randrange = rng.choices, rng.random, rng.randrange
@@ -310,6 +314,7 @@ def _fill(db, size: int, rep_id: int, now: int, rng: random.Random) -> dict[str,
                     None if last_touch is None else stamp(last_touch),
                     created_s,
                     stamp(last_touch or created),
+                    rng.choice(own_windows) if rand() < 0.015 else None,
                 )
             )
             roll = rand()
@@ -429,6 +434,7 @@ def cached_csv(count: int, cache_dir: Path = CACHE_DIR) -> Path:
     path = cache_dir / f"import-{count}-g{GENERATOR_VERSION}.csv"
     if not path.exists():
         partial = cache_dir / f".partial-{os.getpid()}-{path.name}"
+        ensure_private_file(partial)
         with partial.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(CSV_HEADER)

@@ -140,34 +140,51 @@ def _fmt(value: float | None, unit: str) -> str:
     if unit == "B":
         return f"{value:,.0f} B"
     if unit == "ms":
+        if value < 1:
+            return f"{value:.3f} ms"
         return f"{value:,.1f} ms" if value < 100 else f"{value:,.0f} ms"
     if unit == "×":
         return f"{value:.2f}×"
     return f"{value:,.1f} {unit}"
 
 
-def table(rows: list[Row]) -> str:
-    """The results as a Markdown table (it reads as plain text too)."""
+def table(rows: list[Row] | list[dict]) -> str:
+    """The results as a Markdown table (it reads as plain text too); rows or their JSON form."""
     lines = [
         "| measure | size | callq | baseline | ratio | target | |",
         "|---|---|---:|---:|---:|---|---|",
     ]
     for row in rows:
-        title = f"{row.measure} {row.title}"
-        if row.not_measured:
-            lines.append(f"| {title} | {row.size} | not measured: {row.not_measured} | | | | |")
+        row = row.as_dict() if isinstance(row, Row) else row
+        title = f"{row['measure']} {row['title']}"
+        if row["not_measured"]:
+            lines.append(
+                f"| {title} | {row['size']} | not measured: {row['not_measured']} | | | | |"
+            )
             continue
-        verdict = {True: "ok", False: "MISSED", None: ""}[row.met]
-        ratio = "" if row.ratio is None else f"{row.ratio:.2f}×"
-        baseline = _fmt(row.baseline, row.unit)
-        if row.baseline_name and row.baseline is not None:
-            baseline += f" ({row.baseline_name})"
+        verdict = {True: "ok", False: "MISSED", None: ""}[row["met"]]
+        ratio = "" if row["ratio"] is None else f"{row['ratio']:.2f}×"
+        baseline = ""
+        if row["baseline"] is not None:
+            baseline = _fmt(row["baseline"], row["unit"])
+            if row["baseline_name"]:
+                baseline += f" ({row['baseline_name']})"
         lines.append(
-            f"| {title} | {row.size} | {_fmt(row.value, row.unit)} | "
-            f"{baseline if row.baseline is not None else ''} | {ratio} | "
-            f"{row.target.text if row.target else ''} | {verdict} |"
+            f"| {title} | {row['size']} | {_fmt(row['value'], row['unit'])} | {baseline} | "
+            f"{ratio} | {row['target']} | {verdict} |"
         )
     return "\n".join(lines)
+
+
+def readme_block(results: dict) -> str:
+    """What README's Performance section shows: when, on what, and the table."""
+    when = results["started"][:10]
+    size = ", ".join(size_label(s) for s in results["sizes"])
+    return (
+        f"Measured {when} ({size} leads; medians of {results['runs']} starts and "
+        f"{results['samples']} samples) on {machine_line(results['machine'])}.\n\n"
+        f"{table(results['rows'])}"
+    )
 
 
 def machine_line(info: dict) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .generate import NOW, REP, REP_ZONE
-from .harness import ROOT, NotLanded, Row, Target, measured, size_label
+from .harness import ROOT, Row, Target, measured, size_label
 
 START_TIMEOUT_S = 120
 DOWN = "down"  # the "next lead" key: the arrow (j too, in callq), sent as ESC [ B under a pty
@@ -89,17 +89,24 @@ def spawn_start(kind: str, db: Path | None, plan: Plan) -> tuple[float, float]:
             raise RuntimeError(f"{kind} did not show its queue within {START_TIMEOUT_S} s")
         line = proc.stdout.readline()
         ready = time.perf_counter()
-        proc.stdout.read()
+        rest = proc.stdout.read().decode(errors="replace").strip().splitlines()
         proc.stdout.close()
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         report = json.loads(line) if line.strip() else {}
+        if rest:
+            report.update(json.loads(rest[-1]))
         if proc.returncode != 0 or "ready" not in report:
             err.seek(0)
             tail = err.read().decode(errors="replace").strip().splitlines()[-5:]
             why = report.get("error") or f"exit {proc.returncode}"
             raise RuntimeError(f"{kind} start failed: {why}: {' | '.join(tail)}")
-    return ready - started, usage.ru_maxrss / 1024  # Linux: ru_maxrss is in KiB
+    return ready - started, _peak_mib(report, usage)
+
+
+def _peak_mib(report: dict, usage) -> float:
+    """The child's own high-water mark (see ``probe.peak_kib``), else ``ru_maxrss`` (KiB)."""
+    return (report.get("peak_kib") or usage.ru_maxrss) / 1024
 
 
 def p1_p2(plan: Plan) -> list[Row]:
@@ -240,12 +247,13 @@ def p4(plan: Plan) -> list[Row]:
 # --- P7: bytes to a real terminal per keystroke ---------------------------------------------
 
 
-def _drain(fd: int, quiet: float, limit: float) -> bytes:
-    """Read ``fd`` until it has been silent for ``quiet`` seconds (or ``limit`` passed)."""
+def _drain(fd: int, quiet: float, limit: float, first: float = 0.0) -> bytes:
+    """Read ``fd`` until it has been silent for ``quiet`` seconds (or ``limit`` passed); the
+    first byte may take up to ``first`` seconds (a busy machine is slow to answer a key)."""
     out = bytearray()
     end = time.monotonic() + limit
     while time.monotonic() < end:
-        ready, _, _ = select.select([fd], [], [], quiet)
+        ready, _, _ = select.select([fd], [], [], quiet if out else max(quiet, first))
         if not ready:
             break
         try:
@@ -274,12 +282,11 @@ def pty_keystroke_bytes(argv: list[str], plan: Plan, presses: int) -> list[int]:
             os._exit(127)
     counts = []
     try:
-        if not select.select([fd], [], [], START_TIMEOUT_S)[0]:
+        if not _drain(fd, 2 * plan.quiet, 60, first=START_TIMEOUT_S):  # the first screen
             raise RuntimeError(f"{argv[-1]}: nothing on screen within {START_TIMEOUT_S} s")
-        _drain(fd, 2 * plan.quiet, 60)  # the whole first screen, and any late work after it
         for _ in range(presses):
             os.write(fd, b"\x1b[B")
-            counts.append(len(_drain(fd, plan.quiet, 10)))
+            counts.append(len(_drain(fd, plan.quiet, 10, first=5)))
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
@@ -311,7 +318,7 @@ def callq_command(db: Path) -> list[str]:
 
 
 def p7(plan: Plan) -> list[Row]:
-    presses = max(2, plan.samples // 3)
+    presses = max(1, plan.samples // 3)
     hello = pty_keystroke_bytes([sys.executable, "-m", "tests.bench.hello_app"], plan, presses)
     rows = []
     for size in sorted(plan.dbs):
@@ -329,25 +336,187 @@ def p7(plan: Plan) -> list[Row]:
 # --- P3, P5, P6: the domain against raw sqlite3 ---------------------------------------------
 
 
+QUEUE_PAGE = 100  # the rows the workstation asks for at a time (tui/widgets/queue_table.py)
+
+
 def p3(plan: Plan) -> list[Row]:
     from . import subjects
 
-    subjects.queue()  # NotLanded until models.queue exists
-    raise NotLanded("the queue (issue 3) has no benchmark adapter yet")
+    bench = subjects.queue_bench()  # the queue's own measuring functions, on our databases
+    rows = []
+    for size in sorted(plan.dbs):
+        result = bench.bench_queue(plan.dbs[size], NOW, rounds=plan.samples, page=QUEUE_PAGE)
+        limit = 5 if size <= 100_000 else 20
+        rows.append(
+            Row("P3", "queue rebuild (first page, due + callable now)", size_label(size), "ms",
+                value=result["rebuild_ms"], baseline=result["sqlite3_first_page_ms"],
+                runs=result["rebuild_runs_ms"], baseline_runs=result["sqlite3_first_page_runs_ms"],
+                baseline_name="sqlite3 first page",
+                target=Target("value", "<=", limit, f"≤ {limit} ms"),
+                note=f"median of {plan.samples}; cold {result['cold_rebuild_ms']} ms, "
+                f"next page {result['next_page_ms']} ms, counts {result['counts_ms']} ms")
+        )  # fmt: skip
+    return rows
 
 
 def p5(plan: Plan) -> list[Row]:
     from . import subjects
 
-    subjects.outcomes()
-    raise NotLanded("logging an outcome (issue 3) has no benchmark adapter yet")
+    log_outcome, build_queue = subjects.outcomes(), subjects.queue()
+    rows = []
+    for size in sorted(plan.dbs):
+        from .generate import working_copy
+
+        db = working_copy(plan.dbs[size], plan.workdir / f"p5-{size}")
+        logged = _log_and_refresh(db, log_outcome, build_queue, plan.samples)
+        raw = _raw_log_and_refresh(db, plan.samples)
+        rows.append(
+            measured(
+                Row("P5", "log an outcome + queue refresh", size_label(size), "ms",
+                    baseline_name="sqlite3 write + first page",
+                    target=Target("value", "<=", 10, "≤ 10 ms")),
+                logged, raw,
+            )
+        )  # fmt: skip
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return rows
+
+
+def _log_and_refresh(db: Path, log_outcome, build_queue, samples: int) -> list[float]:
+    """Log no-answer on the lead at the head of the queue, then rebuild the queue's first page,
+    as the workstation does after an outcome key."""
+    from models.db import close_database, open_database
+    from models.schema import Rep
+    from models.settings import Settings
+
+    open_database(db)
+    try:
+        rep = Rep.get(Rep.name == REP)
+        settings = Settings(rep_zone=REP_ZONE)
+        times = []
+        for i in range(samples + 1):
+            head = build_queue(rep, now=NOW, settings=settings, limit=QUEUE_PAGE)
+            if not head:
+                break
+            started = time.perf_counter()
+            log_outcome(head[0].lead_id, "no_answer", rep=rep, now=NOW, settings=settings)
+            build_queue(rep, now=NOW, settings=settings, limit=QUEUE_PAGE)
+            if i:  # the first pays for loading the outcome rules
+                times.append((time.perf_counter() - started) * 1000)
+    finally:
+        close_database()
+    if not times:
+        raise RuntimeError("the queue was empty: nothing to log an outcome on")
+    return times
+
+
+def _raw_log_and_refresh(db: Path, samples: int) -> list[float]:
+    """The least the same job needs in raw sqlite3: insert the touch, move the lead on, and read
+    the first page of due leads in time order."""
+    import sqlite3
+
+    from models.fields import to_db
+
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA synchronous = normal")
+    stamp, later = to_db(NOW), to_db(NOW.add(days=1))
+    page = (
+        "SELECT id, name, company, phone, zone, next_touch_at, attempts FROM lead"
+        " WHERE next_touch_at <= ? AND status IN ('lead', 'prospect') ORDER BY next_touch_at"
+        " LIMIT ?"
+    )
+    head = (
+        "SELECT id FROM lead WHERE next_touch_at IS NOT NULL AND status IN ('lead', 'prospect')"
+        " ORDER BY next_touch_at LIMIT 1"
+    )
+    times = []
+    try:
+        for _ in range(samples):
+            lead_id = con.execute(head).fetchone()[0]  # due now or later today
+            started = time.perf_counter()
+            con.execute("BEGIN IMMEDIATE")
+            con.execute(
+                "INSERT INTO touch (lead_id, channel, outcome, started_at, note)"
+                " VALUES (?, 'call', 'no_answer', ?, '')",
+                (lead_id, stamp),
+            )
+            con.execute(
+                "UPDATE lead SET attempts = attempts + 1, next_touch_at = ?, last_contacted_at = ?,"
+                " updated_at = ? WHERE id = ?",
+                (later, stamp, stamp, lead_id),
+            )
+            con.execute("COMMIT")
+            con.execute(page, (stamp, QUEUE_PAGE)).fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        con.close()
+    return times
+
+
+def _run_measured(cmd: list[str], plan: Plan, timeout: float = 3600) -> tuple[dict, float]:
+    """Run a probe; its one-line JSON report and its peak resident memory in MiB."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(plan.workdir), stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        lines = out.read().decode(errors="replace").strip().splitlines()
+        report = json.loads(lines[-1]) if lines else {}
+        if proc.returncode != 0 or "error" in report or not report:
+            err.seek(0)
+            tail = err.read().decode(errors="replace").strip().splitlines()[-5:]
+            why = report.get("error") or f"exit {proc.returncode}"
+            raise RuntimeError(f"{' '.join(cmd[3:5])} failed: {why}: {' | '.join(tail)}")
+    return report, _peak_mib(report, usage)
+
+
+def import_run(kind: str, csv_path: Path, rows: int, plan: Plan) -> tuple[float, float]:
+    """Import ``csv_path`` into a new database in a fresh process: rows/s and peak MiB."""
+    cmd = [sys.executable, "-m", "tests.bench.probe", "import", kind, "--csv", str(csv_path)]
+    report, peak = _run_measured([*cmd, "--rows", str(rows)], plan)
+    return report["rows"] / report["seconds"], peak
 
 
 def p6(plan: Plan) -> list[Row]:
     from . import subjects
 
-    subjects.importer()
-    raise NotLanded("CSV import (issue 7) has no benchmark adapter yet")
+    subjects.import_bench()  # the importer and its benchmark functions (issue 7)
+    rows = []
+    memory = {}
+    for count in sorted(plan.csv):
+        path = plan.csv[count]
+        runs = plan.runs if count == min(plan.csv) else 1  # a 1M-row import is for memory
+        callq, raw = [], []
+        for _ in range(max(1, min(runs, 3))):
+            callq.append(import_run("callq", path, count, plan))
+            raw.append(import_run("raw", path, count, plan))
+        label = size_label(count)
+        if count == min(plan.csv):
+            rows.append(
+                measured(
+                    Row("P6", "CSV import throughput", f"{label} rows", "rows/s",
+                        baseline_name="sqlite3 executemany",
+                        target=Target("value", ">=", 50_000, "≥ 50k rows/s")),
+                    [r for r, _ in callq], [r for r, _ in raw],
+                )
+            )  # fmt: skip
+        memory[count] = [m for _, m in callq]
+        rows.append(
+            measured(
+                Row("P6", "CSV import peak memory", f"{label} rows", "MiB",
+                    baseline_name="sqlite3 executemany"),
+                memory[count], [m for _, m in raw],
+            )
+        )  # fmt: skip
+    if len(memory) > 1:
+        small, large = min(memory), max(memory)
+        rows.append(
+            Row("P6", f"import memory growth {size_label(small)} → {size_label(large)} rows", "",
+                "×", value=_median(memory[large]) / _median(memory[small]),
+                target=Target("value", "<=", 1.1, "≤ 1.10× (flat)"))
+        )  # fmt: skip
+    return rows
 
 
 MEASURES = {

@@ -1,9 +1,13 @@
-"""Child processes the benchmark starts fresh, so each start and its memory are measured alone.
+"""Child processes the benchmark starts fresh, so each start (or import) and its memory are
+measured alone.
 
 ``python -m tests.bench.probe start callq|hello [--db PATH]`` runs the app (headless: a
 recording driver at 80×24 instead of a terminal) and prints one JSON line the moment the queue's
 first row has been painted; it then lets the app settle briefly and exits. The parent times the
 whole start from spawn to that line and reads the child's peak memory from ``wait4``.
+
+``python -m tests.bench.probe import callq|raw --csv FILE --rows N`` imports a CSV file into a
+new database and prints the rows and seconds the import took.
 """
 
 from __future__ import annotations
@@ -60,6 +64,40 @@ def start(kind: str, db: str | None, now: str, rep: str, settle: float) -> int:
     if not seen or seen[0] is not True:
         _report({"error": "the queue never appeared on screen"})
         return 1
+    _report({"peak_kib": peak_kib()})
+    return 0
+
+
+def peak_kib() -> int | None:
+    """This process's peak resident memory (VmHWM) in KiB.
+
+    Not ``ru_maxrss`` as the parent's ``wait4`` sees it: on Linux that is at least the parent's
+    size when it forked (the high-water mark survives into the child), so a child of a big
+    benchmark process would look as big as its parent."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def import_csv(kind: str, csv_path: str, rows: int) -> int:
+    """Import ``csv_path`` with the import benchmark's own functions (tests/bench/bench_import.py,
+    issue 7): callq's importer (validation, E.164, zone suggestion, duplicates) into a fresh
+    callq database, or raw sqlite3 ``executemany`` of the same rows. Reports the seconds the
+    import alone took and this process's peak memory."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.bench.bench_import import time_callq, time_raw_sqlite
+
+    timed = time_callq if kind == "callq" else time_raw_sqlite
+    with tempfile.TemporaryDirectory() as work:
+        took = timed(Path(csv_path), Path(work))
+    _report({"rows": rows, "seconds": took, "peak_kib": peak_kib()})
     return 0
 
 
@@ -77,7 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     p_start.add_argument("--now", default="2026-11-23T14:00:00Z")
     p_start.add_argument("--rep", default="bench")
     p_start.add_argument("--settle", type=float, default=SETTLE_S)
+    p_import = sub.add_parser("import")
+    p_import.add_argument("kind", choices=["callq", "raw"])
+    p_import.add_argument("--csv", required=True)
+    p_import.add_argument("--rows", type=int, required=True)
     args = parser.parse_args(argv)
+    if args.what == "import":
+        return import_csv(args.kind, args.csv, args.rows)
     return start(args.kind, args.db, args.now, args.rep, args.settle)
 
 

@@ -9,14 +9,18 @@ import importlib
 from .harness import NotLanded
 
 
-def _function(module: str, name: str, issue: str):
+def _module(module: str, issue: str):
     try:
-        found = importlib.import_module(module)
+        return importlib.import_module(module)
     except ModuleNotFoundError as exc:
         if exc.name and module.startswith(exc.name):
-            raise NotLanded(f"{module}.{name} is not on main yet ({issue})") from None
+            path = module.replace(".", "/") + ".py"
+            raise NotLanded(f"{path} is not on main yet ({issue})") from None
         raise
-    function = getattr(found, name, None)
+
+
+def _function(module: str, name: str, issue: str):
+    function = getattr(_module(module, issue), name, None)
     if function is None:
         raise NotLanded(f"{module} has no {name} yet ({issue})")
     return function
@@ -27,11 +31,24 @@ def queue():
     return _function("models.queue", "build_queue", "issue 3")
 
 
+def queue_bench():
+    """The queue's own benchmark functions (``tests/bench/queue_bench.py``, issue 3)."""
+    queue()
+    return _module("tests.bench.queue_bench", "issue 3")
+
+
 def outcomes():
     """``models.outcomes.log_outcome``."""
     return _function("models.outcomes", "log_outcome", "issue 3")
 
 
+def import_bench():
+    """The import benchmark's own functions (``tests/bench/bench_import.py``, issue 7)."""
+    importer()
+    return _module("tests.bench.bench_import", "issue 7")
+
+
 def importer():
-    """The CSV importer of issue 7."""
-    return _function("models.importer", "import_file", "issue 7")
+    """The CSV importer of issue 7: ``models.importing.run_import`` (with ``plan_import``)."""
+    _function("models.importing", "plan_import", "issue 7")
+    return _function("models.importing", "run_import", "issue 7")

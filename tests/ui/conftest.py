@@ -84,5 +84,8 @@ async def ready(pilot) -> None:
 
 def screen_text(app) -> str:
     """What the terminal shows now, as plain text lines (the top screen, dialogs included)."""
-    strips = app.screen._compositor.render_strips()
+    screen = app.screen
+    # Textual lays out on its next update tick; a test looks between ticks, so lay out first.
+    screen._on_timer_update()
+    strips = screen._compositor.render_strips()
     return "\n".join(strip.text.rstrip() for strip in strips)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from models.db import close_database, open_database
-from models.notes import get_draft
+from models.notes import drafts_for
 from models.reps import current_rep
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -83,8 +83,8 @@ def _wait(condition, timeout: float = 10.0, what: str = "") -> None:
 def _draft_body(db_path) -> str | None:
     open_database(db_path)
     try:
-        draft = get_draft(1, current_rep("ana"))
-        return None if draft is None else draft.body
+        drafts = drafts_for(current_rep("ana"))
+        return drafts[0].body if drafts else None
     finally:
         close_database()
 
@@ -102,7 +102,7 @@ def _running_block(db_path):
 def test_hang_up_keeps_the_draft_and_it_comes_back_on_reopen(tmux, demo_db):
     command = [*CALLQ, "--db", str(demo_db), "--rep", "ana", "--now", "2026-11-23T14:00Z"]
     tmux.start("rep", command)
-    tmux.wait_for("rep", "1 of 60")
+    tmux.wait_for("rep", "─ 1 of ")
     tmux.keys("rep", "t")
     tmux.wait_for("rep", "Start a block")
     tmux.keys("rep", "c")

@@ -16,6 +16,8 @@ from models.catalog import INDUSTRIES
 from models.leads import get_lead
 from models.notes import note_as_dict
 
+from ._text import wrap
+
 INDUSTRY_HELP = f"one of: {', '.join(INDUSTRIES)}; 'any' (the default) fits every lead"
 
 
@@ -63,9 +65,12 @@ def _print(statement, uses: int | None = None) -> None:
     scope = statement.industry or "any industry"
     if statement.product:
         scope += f", {statement.product}"
-    flags = " (removed)" if statement.retired else ""
-    used = f", used {uses}×" if uses else ""
-    print(f"{statement.id:>4}  [{scope}{used}]{flags} {statement.body}")
+    if uses:
+        scope += f", used {uses}×"
+    if statement.retired:
+        scope += ", removed"
+    scope = scope.replace(" ", "\u00a0")  # the bracket wraps as one piece
+    print(wrap(f"{statement.body}  [{scope}]", f"{statement.id:>4}  "))
 
 
 def cmd_add(ctx) -> int:

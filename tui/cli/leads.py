@@ -92,9 +92,14 @@ def _given_fields(args, names) -> dict:
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 
+def new_lead_fields(args) -> dict:
+    """The fields of a lead being added: its name and the field options given."""
+    return {"name": args.name, **_given_fields(args, [d for _, d, _ in FIELD_OPTIONS])}
+
+
 def cmd_add(ctx) -> int:
     args = ctx.args
-    fields = {"name": args.name, **_given_fields(args, [d for _, d, _ in FIELD_OPTIONS])}
+    fields = new_lead_fields(args)
     ctx.open()
     lead = add_lead(
         fields,
@@ -156,6 +161,7 @@ def cmd_show(ctx) -> int:
         ("source", ctx.sources.get(lead.source, lead.source)),
         ("status", lead.status + (" (exhausted)" if lead.exhausted else "") + _closed(lead)),
         ("qualified", _checklist(lead)),
+        ("likelihood", _likely(lead)),
         ("cadence", f"every {lead.cadence_days} days by {lead.channel}"),
         ("next touch", ctx.local(lead.next_touch_at)),
         ("attempts", str(lead.attempts)),
@@ -166,7 +172,7 @@ def cmd_show(ctx) -> int:
         )
     stats = referral_stats(lead.id)
     if stats.chain.leads:
-        rows.append(("referrals", referral_summary(stats)))
+        rows.extend(referral_rows(stats))
     if lead.variant:
         rows.append(("variant", lead.variant))
     for label, value in rows:
@@ -211,23 +217,22 @@ def _closed(lead) -> str:
 
 def _checklist(lead) -> str:
     marks = {"yes": "✓", "no": "✗", "unknown": "?"}
-    answers = " ".join(f"{key} {marks[getattr(lead, col)]}" for key, (col, _) in QUESTIONS.items())
-    extra = []
-    if lead.likelihood is not None:
-        extra.append(f"likelihood {lead.likelihood}%")
-    if lead.purchase_timing:
-        extra.append(f"timing {lead.purchase_timing}")
-    return answers + ("; " + ", ".join(extra) if extra else "")
+    return " ".join(f"{key} {marks[getattr(lead, col)]}" for key, (col, _) in QUESTIONS.items())
 
 
-def referral_summary(stats) -> str:
-    """'3 referred (1 customer, 12,000.00); 7 in all generations (2 customers, 20,500.00)'."""
+def _likely(lead) -> str:
+    likely = "-" if lead.likelihood is None else f"{lead.likelihood}%"
+    return likely + (f" · buys {lead.purchase_timing}" if lead.purchase_timing else "")
 
-    def part(g) -> str:
-        customers = f"{g.customers} customer{'s' if g.customers != 1 else ''}"
-        return f"{customers}, {g.value:,.2f}"
 
-    text = f"{stats.direct.leads} referred ({part(stats.direct)})"
+def referral_rows(stats) -> list[tuple[str, str]]:
+    """('referrals', '3 referred: 1 customer, 12,000.00') and, when the chain goes deeper,
+    ('chain', '7 leads: 2 customers, 20,500.00')."""
+
+    def customers(g) -> str:
+        return f"{g.customers} customer{'s' if g.customers != 1 else ''}, {g.value:,.2f}"
+
+    rows = [("referrals", f"{stats.direct.leads} referred: {customers(stats.direct)}")]
     if stats.chain.leads != stats.direct.leads:
-        text += f"; {stats.chain.leads} in all generations ({part(stats.chain)})"
-    return text
+        rows.append(("chain", f"{stats.chain.leads} leads: {customers(stats.chain)}"))
+    return rows

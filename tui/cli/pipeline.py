@@ -9,6 +9,7 @@ from models.leads import get_lead, money
 from models.pipeline import KEEP, QUESTIONS, change_as_dict, checklist, qualify, set_status
 from models.status import status_history
 
+from ._text import wrap
 from .referrals import print_referral_prompt
 
 
@@ -90,13 +91,19 @@ def cmd_qualify(ctx) -> int:
     print(f"  {'likelihood':<13}{likely}")
     print(f"  {'timing':<13}{lead.purchase_timing or '-'}")
     if result.change is not None:
-        print(f"now a {result.change.to_status}: {result.change.reason}")
+        print(wrap(f"now a {result.change.to_status}: {result.change.reason}", "", "  "))
     elif lead.status == "lead" and not result.passes:
-        print(f"not yet a prospect: {'; '.join(result.unmet)} (--promote to choose)")
+        print(
+            wrap(f"not yet a prospect: {'; '.join(result.unmet)} (--promote to choose)", "", "  ")
+        )
     elif lead.status == "prospect" and not result.passes:
         print(
-            f"a prospect that no longer passes: {'; '.join(result.unmet)}"
-            f" (callq status {lead.id} lead to move it back)"
+            wrap(
+                f"a prospect that no longer passes: {'; '.join(result.unmet)}"
+                f" (callq status {lead.id} lead to move it back)",
+                "",
+                "  ",
+            )
         )
     return 0
 

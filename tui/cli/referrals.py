@@ -13,7 +13,8 @@ from models.referrals import (
     referral_stats,
 )
 
-from .leads import FIELD_OPTIONS, _field_options, _given_fields, referral_summary
+from ._text import wrap
+from .leads import _field_options, new_lead_fields, referral_rows
 
 
 def register(sub) -> None:
@@ -45,11 +46,10 @@ def register(sub) -> None:
 
 def print_referral_prompt(lead) -> None:
     """The endless chain's nudge, printed after a good conversation or a new customer."""
-    print(f"Ask {lead.name} for a referral — who else would benefit?")
-    print(
-        f"  callq referral {lead.id} add NAME --phone …   or   "
-        f"callq referral {lead.id} ask declined|skipped"
-    )
+    print(wrap(f"Ask {lead.name} for a referral — who else would benefit?", "", "  "))
+    command = f"callq referral {lead.id}"
+    print(f"  {command} add NAME --phone …    (they gave one)")
+    print(f"  {command} ask declined|skipped  (none given / not asked)")
 
 
 def cmd_show(ctx) -> int:
@@ -75,7 +75,16 @@ def cmd_show(ctx) -> int:
         return 0
     lead = stats.lead
     print(f"#{lead.id} {lead.name} ({lead.status})")
-    print(f"  {referral_summary(stats)}")
+    asked = sum(n for result, n in stats.asks.items() if result != "skipped")
+    rows = [
+        *referral_rows(stats),
+        (
+            "asks",
+            f"{asked} asked, {stats.asks['obtained']} obtained, {stats.asks['skipped']} not asked",
+        ),
+    ]
+    for label, text in rows:
+        print(f"  {label:<11}{text}")
     for lead_in_chain, generation in chain:
         value = ""
         if lead_in_chain.status == "customer" and lead_in_chain.deal_value is not None:
@@ -84,21 +93,17 @@ def cmd_show(ctx) -> int:
             f"  {'  ' * generation}#{lead_in_chain.id} {lead_in_chain.name}"
             f" ({lead_in_chain.status}){value}"
         )
-    asked = sum(n for result, n in stats.asks.items() if result != "skipped")
-    print(
-        f"  asked {asked} time{'s' if asked != 1 else ''}, obtained {stats.asks['obtained']},"
-        f" not asked {stats.asks['skipped']}"
-    )
+    if len(chain) < stats.chain.leads:
+        print(f"  (the first {len(chain)} of {stats.chain.leads} in the chain)")
     return 0
 
 
 def cmd_add(ctx) -> int:
     args = ctx.args
-    fields = {"name": args.name, **_given_fields(args, [d for _, d, _ in FIELD_OPTIONS])}
     ctx.open()
     lead = add_referral(
         args.id,
-        fields,
+        new_lead_fields(args),
         owner=ctx.rep,
         touch_id=args.touch,
         region=ctx.settings.default_region,

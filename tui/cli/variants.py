@@ -12,6 +12,8 @@ from models.variants import (
     variant_rows,
 )
 
+from ._text import wrap
+
 
 def register(sub) -> None:
     var = sub.add_parser(
@@ -69,7 +71,7 @@ def cmd_list(ctx) -> int:
         state = "" if row["active"] else " (retired)"
         print(f"{row['name']:<16} {row['leads']:>6} leads {row['touches']:>7} touches{state}")
         if row["script"]:
-            print(f"    {row['script']}")
+            print(wrap(row["script"], "    "))
     return 0
 
 
@@ -107,5 +109,5 @@ def cmd_next(ctx) -> int:
         kept = " (its own)" if lead.variant and lead.variant == variant.name else ""
         print(f"#{lead.id} {lead.name}: variant {variant.name}{kept}")
         if variant.script:
-            print(f"    {variant.script}")
+            print(wrap(variant.script, "    "))
     return 0

@@ -1,46 +1,19 @@
-"""Where the queue's rows come from.
+"""Where the queue pane's rows come from: models.queue, one view per rebuild.
 
-TEMPORARY until models.queue lands: leads in id order, due or not, with nothing worked out about
-call windows. Replace with models.queue.build_queue.
+Every page of one rebuild is read at the same ``now``, so models.queue hands back the same view
+and paging continues its walk instead of starting again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from models.leads import list_leads
-
-
-@dataclass(frozen=True)
-class Entry:
-    lead_id: int
-    name: str
-    company: str
-    phone: str | None
-    zone: str
-    attempts: int
-    overdue: bool
-    callable_now: bool
-    callable_from: object = None
-    why: str = ""
+from models.queue import queue_view
 
 
 def queue_fetcher(app):
+    """``fetch(offset, limit, now)`` for :class:`~tui.widgets.queue_table.QueueTable`."""
+
     def fetch(offset: int, limit: int, now):
-        leads, total = list_leads(limit=limit, offset=offset)
-        entries = [
-            Entry(
-                lead.id,
-                lead.name,
-                lead.company,
-                lead.phone,
-                lead.zone,
-                lead.attempts,
-                lead.next_touch_at is not None and lead.next_touch_at < now,
-                True,
-            )
-            for lead in leads
-        ]
-        return entries, total
+        view = queue_view(app.rep, now=now, settings=app.settings)
+        return view.page(offset, limit), len(view)
 
     return fetch

@@ -29,7 +29,9 @@ from models.blocks import (
 )
 from models.catalog import BLOCK_CATEGORIES
 from models.errors import CallqError
+from models.leads import get_lead
 from models.notes import drafts_for
+from models.outcomes import LEAD_ZONE, load_rules, log_outcome, undo_last_touch
 
 from .. import text
 from ..widgets.lead_detail import LeadDetail
@@ -38,6 +40,22 @@ from ..widgets.session_timer import SessionTimer
 from ..workers import db_thread
 from .queue_source import queue_fetcher
 
+# The shipped outcomes (models/outcomes.toml) on digits; ``l`` lists every outcome, the rep's own
+# included. (key, outcome, description, in the footer)
+MAX_CALL_SECONDS = 2 * 3600
+
+OUTCOME_KEYS = [
+    ("1", "no_answer", "No answer", True),
+    ("2", "voicemail", "Voicemail", True),
+    ("3", "busy", "Busy", False),
+    ("4", "wrong_number", "Wrong number", False),
+    ("5", "callback", "Callback", True),
+    ("6", "connected", "Spoke", True),
+    ("7", "meeting", "Meeting booked", False),
+    ("8", "not_interested", "Not interested", False),
+    ("9", "dnc", "Do not contact", False),
+]
+
 
 class WorkstationScreen(Screen):
     """Work the queue: move, read, log, write notes, time the block."""
@@ -45,8 +63,14 @@ class WorkstationScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     BINDINGS = [
-        Binding("down,j", "next_lead", "Next", id="next_lead"),
-        Binding("up,k", "previous_lead", "Previous", id="previous_lead", show=False),
+        Binding("down,j", "next_lead", "Next lead", id="next_lead"),
+        *(
+            Binding(key, f"log('{outcome}')", label, id=f"outcome_{outcome}", show=shown)
+            for key, outcome, label, shown in OUTCOME_KEYS
+        ),
+        Binding("l", "pick_outcome", "Log outcome…", id="log_outcome", show=False),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("up,k", "previous_lead", "Previous lead", id="previous_lead", show=False),
         Binding("pagedown", "page_down", "Page down", id="page_down", show=False),
         Binding("pageup", "page_up", "Page up", id="page_up", show=False),
         Binding("home", "first_lead", "First lead", id="first_lead", show=False),
@@ -54,12 +78,12 @@ class WorkstationScreen(Screen):
         Binding("enter", "open_lead", "Open", id="open_lead", show=False),
         Binding("escape", "close_lead", "Back to the queue", id="close_lead", show=False),
         Binding("n", "note('general')", "Note", id="note"),
-        Binding("b", "note('benefit')", "Benefit", id="benefit_note"),
+        Binding("b", "note('benefit')", "Benefit statement", id="benefit_note", show=False),
         Binding("o", "note('objection')", "Objection note", id="objection_note", show=False),
         Binding("c", "copy_phone", "Copy number", id="copy_phone", show=False),
         Binding("d", "dial", "Dial", id="dial", show=False),
-        Binding("t", "block", "Block start/stop", id="block"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("t", "block", "Block start/stop", id="block", show=False),
+        Binding("q", "quit", "Quit", id="quit", show=False),
         Binding("p", "pause_block", "Pause/resume block", id="pause_block", show=False),
         Binding("ctrl+r", "refresh", "Refresh queue", id="refresh", show=False),
         Binding("i", "import_leads", "Import leads from a file", id="import_leads", show=False),
@@ -84,6 +108,11 @@ class WorkstationScreen(Screen):
             super().__init__()
             self.names = names
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._arrived: dict[int, object] = {}
+        self._undone: int | None = None
+
     def compose(self) -> ComposeResult:
         app = self.app
         yield SessionTimer(id="timer")
@@ -94,12 +123,11 @@ class WorkstationScreen(Screen):
             detail = LeadDetail(rep=app.rep, rep_zone=app.zone, now=app.now, id="detail")
             detail.border_title = "Lead"
             yield detail
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         queue = self.query_one(QueueTable)
         queue.focus()
-        queue.reload()
         self._find_drafts()
         self._tick = self.set_interval(60, self._minute)
 
@@ -115,7 +143,11 @@ class WorkstationScreen(Screen):
 
     @on(QueueTable.Highlighted)
     def _highlighted(self, message: QueueTable.Highlighted) -> None:
-        self.entry = message.entry
+        entry = message.entry
+        if entry is not None and entry.lead_id not in self._arrived:
+            # When the rep came to this lead: the start of the call, for the touch's duration.
+            self._arrived = {entry.lead_id: self.app.now()}
+        self.entry = entry
         total = message.total
         place = f"{message.index + 1} of {total}" if total else "empty"
         self.queue.border_subtitle = place
@@ -178,6 +210,104 @@ class WorkstationScreen(Screen):
                 self.queue.reload()
 
         self.app.push_screen(ImportDialog(), done)
+
+    # -- outcomes -----------------------------------------------------------------------------
+
+    def action_log(self, outcome: str) -> None:
+        """Log ``outcome`` on the lead at the cursor, after showing what it will schedule."""
+        from ..dialogs.callback import CallbackDialog
+        from ..dialogs.outcome import OutcomeDialog
+
+        entry = self.current
+        if entry is None:
+            self.notify("No lead selected.", severity="warning")
+            return
+        rules = load_rules()
+        rule = rules.get(outcome)
+        if rule is None:
+            self.notify(f"No outcome {outcome!r} in the outcome rules.", severity="error")
+            return
+        after = self.queue.entry_at(self.queue.cursor + 1)
+        next_lead = getattr(after, "lead_id", None)
+        started = self._arrived.get(entry.lead_id)
+
+        if rule.needs_date:
+
+            def given(answer: tuple[str, str] | None) -> None:
+                if answer is not None:
+                    self._log(entry, rule, next_lead, started, at=answer[0], at_zone=answer[1])
+
+            self.app.push_screen(CallbackDialog(entry, rule.label), given)
+            return
+
+        def confirmed(save: bool | None) -> None:
+            if save:
+                self._log(entry, rule, next_lead, started)
+
+        self.app.push_screen(OutcomeDialog(entry, outcome, rule.label), confirmed)
+
+    def action_pick_outcome(self) -> None:
+        from ..dialogs.choice import ChoiceDialog
+
+        if self.current is None:
+            self.notify("No lead selected.", severity="warning")
+            return
+        keys = "123456789abcdefghijkmoprstvwxyz"
+        choices = [
+            (keys[i], rule.label, name) for i, (name, rule) in enumerate(load_rules().items())
+        ]
+        self.app.push_screen(
+            ChoiceDialog("Log an outcome", self.current.name, choices),
+            lambda name: name and self.action_log(name),
+        )
+
+    def _log(self, entry, rule, next_lead, started, *, at=None, at_zone=LEAD_ZONE) -> None:
+        app = self.app
+
+        def log() -> str:
+            now = app.now()
+            began = started if started is not None and started <= now else None
+            if began is not None and (now - began).total_seconds() > MAX_CALL_SECONDS:
+                began = None  # the lead sat on screen, nobody was on the phone that long
+            result = log_outcome(
+                entry.lead_id,
+                rule.name,
+                rep=app.rep,
+                now=now,
+                at=at,
+                at_zone=at_zone,
+                started_at=began,
+                settings=app.settings,
+            )
+            plan = result.plan
+            told = f"{rule.label}: {entry.name}. Next: {plan.next_touch_text()}. u undoes."
+            if plan.next_touch_at is None:
+                told = f"{rule.label}: {entry.name} leaves the queue. u undoes."
+            if plan.ask_referral:
+                told += " Ask them for a referral!"
+            return told
+
+        def after() -> None:
+            self.queue.reload(keep_lead=next_lead)
+            self.timer.reload()
+
+        self._write(log, then=after)
+
+    def action_undo(self) -> None:
+        app = self.app
+
+        def undo() -> str:
+            done = undo_last_touch(app.rep, now=app.now())
+            self._undone = done.lead_id
+            name = get_lead(done.lead_id).name
+            return f"Undone: {done.outcome.replace('_', ' ')} on {name}; the lead is as it was."
+
+        def after() -> None:
+            self.queue.reload(keep_lead=self._undone)
+            self.timer.reload()
+            self.detail.reload()
+
+        self._write(undo, then=after)
 
     # -- notes --------------------------------------------------------------------------------
 

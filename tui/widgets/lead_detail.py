@@ -72,6 +72,9 @@ class LeadDetail(VerticalScroll):
         yield Static(id="lead-notes")
         yield Static(id="lead-history")
 
+    def on_mount(self) -> None:
+        self._show_empty("Loading…")
+
     @property
     def lead_id(self) -> int | None:
         return getattr(self.entry, "lead_id", None)

@@ -140,8 +140,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._keep_lead = keep_lead if keep_lead is not None else getattr(current, "lead_id", None)
         self._generation += 1
         self._snapshot = self._now()
-        self._requested = set()
         pages = sorted({self.cursor // PAGE, *self._visible_pages()})
+        self._requested = set(pages)
         self._load(self._generation, pages, True, self._snapshot)
 
     def _visible_pages(self) -> set[int]:
@@ -149,8 +149,13 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         bottom = top + max(self.size.height, 1)
         return set(range(top // PAGE, bottom // PAGE + 1))
 
+    def on_mount(self) -> None:
+        self.reload()
+
     def _ensure_pages(self) -> None:
         """Ask for the pages on screen and under the cursor that are not loaded yet."""
+        if self._snapshot is None:
+            return  # before the first rebuild there is no clock to read the queue at
         wanted = {self.cursor // PAGE, *self._visible_pages()}
         if self._loaded_once:
             last = max(self._total - 1, 0) // PAGE
@@ -200,7 +205,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._ensure_pages()
         self.refresh()
         entry = self.entry
-        if entry is not self._highlighted or entry is None:
+        if entry != self._highlighted or entry is None:
             self._highlighted = entry
             if entry is not None or self._loaded_once:
                 self.post_message(self.Highlighted(entry, index, self._total))
@@ -302,6 +307,8 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def cell(self, entry: Any, key: str, now) -> str:
         if key == "mark":
+            if entry.callback:
+                return "↺"  # a time the prospect gave
             return "!" if entry.overdue else ("●" if entry.callable_now else "○")
         if key == "name":
             return entry.name
@@ -314,7 +321,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         if key == "attempts":
             return str(entry.attempts) if entry.attempts else ""
         if key == "phone":
-            return text.phone(entry.phone)
+            return entry.phone_display or "—"
         return ""
 
     def _row_strip(self, cells, columns, *classes: str) -> Strip:

@@ -1,0 +1,277 @@
+"""Today's queue: who is callable now in their own zone, the order and its reasons, paging, and a
+property test against the definition over random zones, windows and instants (DST days too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models.db import close_database, open_database
+from models.leads import add_lead
+from models.queue import (
+    RANK_SQL,
+    QueueView,
+    build_queue,
+    queue_counts,
+    queue_page,
+    queue_view,
+)
+from models.reps import current_rep
+from models.schema import Lead
+from models.settings import Settings
+from models.windows import is_open, window_for
+from tests.conftest import NOW  # Monday 23 Nov 2026 14:00 UTC: 09:00 NY, 15:00 Berlin, 23:00 Tokyo
+
+NY = "America/New_York"
+
+
+def lead(rep, name="Ana", *, due=NOW, **fields) -> Lead:
+    """A lead owned by ``rep``; ``due`` and any stored field set as given."""
+    values = {"name": name, "zone": fields.pop("zone", NY)}
+    for key in ("industry", "source", "channel", "call_window"):
+        if key in fields:
+            values[key] = fields.pop(key)
+    made = add_lead(values, owner=rep, now=NOW)
+    Lead.update(next_touch_at=due, **fields).where(Lead.id == made.id).execute()
+    return Lead.get_by_id(made.id)
+
+
+def ids(entries) -> list[int]:
+    return [e.lead_id for e in entries]
+
+
+def test_groups_come_in_order_callbacks_overdue_due_later(db, rep):
+    later = lead(rep, "Later today", due=NOW.add(hours=3))
+    due = lead(rep, "Due this morning", due=NOW.subtract(minutes=30))
+    overdue = lead(rep, "Overdue", due=NOW.subtract(days=2))
+    callback = lead(rep, "Callback", due=NOW.subtract(minutes=5), next_touch_fixed=True)
+    closed = lead(rep, "Tokyo at night", zone="Asia/Tokyo", due=NOW.subtract(hours=1))
+    tomorrow = lead(rep, "Tomorrow", due=NOW.add(days=1, hours=2))
+    entries = build_queue(rep, now=NOW)
+    assert ids(entries) == [callback.id, overdue.id, due.id, later.id, closed.id]
+    assert [e.group for e in entries] == ["callback", "overdue", "due", "later", "later"]
+    assert [e.callable_now for e in entries] == [True, True, True, False, False]
+    assert tomorrow.id not in ids(entries)
+    assert entries[1].overdue and not entries[2].overdue
+
+
+def test_a_closed_window_says_when_it_opens_in_both_zones(db, rep):
+    tokyo = lead(rep, "Hiro", zone="Asia/Tokyo", due=NOW.subtract(hours=1))
+    (entry,) = build_queue(rep, now=NOW)
+    assert entry.lead_id == tokyo.id and not entry.callable_now
+    # Office hours open 09:00 Tuesday in Tokyo = 00:00 UTC = 19:00 Monday in New York.
+    assert entry.callable_from == pendulum.datetime(2026, 11, 24, 0, 0, tz="UTC")
+    assert entry.callable_from_local().format("ddd HH:mm") == "Tue 09:00"
+    assert entry.callable_from_rep().format("ddd HH:mm") == "Mon 19:00"
+    assert entry.callable_from_text == "Tue 09:00 theirs, 19:00 yours"
+    assert entry.local_time_text == "Mon 23:00"
+    assert entry.why == "opens Tue 09:00 theirs, 19:00 yours (office)"
+
+
+def test_industry_presets_and_a_leads_own_window(db, rep):
+    # 09:00 in New York: restaurants take calls 09–11, stock brokers are at the market open.
+    restaurant = lead(rep, "Bistro", industry="restaurant", due=NOW.subtract(hours=1))
+    broker = lead(rep, "Broker", industry="stock_broker", due=NOW.subtract(hours=1))
+    own = lead(rep, "Own", call_window="mon 08:30-09:30", industry="stock_broker")
+    entries = {e.lead_id: e for e in build_queue(rep, now=NOW)}
+    assert entries[restaurant.id].callable_now
+    assert not entries[broker.id].callable_now
+    assert entries[broker.id].callable_from_local().format("HH:mm") == "16:30"
+    assert entries[own.id].callable_now
+    assert entries[own.id].window == "own hours mon 08:30-09:30"
+
+
+def test_email_leads_are_callable_at_any_hour(db, rep):
+    email = lead(rep, "Mail", zone="Asia/Tokyo", channel="email", due=NOW.subtract(hours=1))
+    (entry,) = build_queue(rep, now=NOW)
+    assert entry.lead_id == email.id and entry.callable_now
+
+
+def test_dnc_lost_and_other_reps_leads_never_appear(db, rep):
+    lead(rep, "DNC", status="do_not_contact")
+    lead(rep, "Lost", status="lost")
+    other = current_rep("ben", now=NOW)
+    lead(other, "Ben's")
+    mine = lead(rep, "Mine")
+    customer = lead(rep, "Customer on a cadence", status="customer")
+    unowned = lead(rep, "Unowned", owner=None)
+    assert set(ids(build_queue(rep, now=NOW))) == {mine.id, customer.id, unowned.id}
+
+
+def test_exhausted_leads_leave_the_queue_but_stay_visible(db, rep):
+    tired = lead(rep, "Tired", exhausted=True, attempts=8)
+    fresh = lead(rep, "Fresh")
+    assert ids(build_queue(rep, now=NOW)) == [fresh.id]
+    assert queue_counts(rep, now=NOW).exhausted == 1
+    everything = build_queue(rep, now=NOW, include_all=True)
+    assert everything[-1].lead_id == tired.id and everything[-1].group == "exhausted"
+    assert "8 unanswered attempts" in everything[-1].why
+
+
+def test_include_all_adds_upcoming_leads_in_time_order(db, rep):
+    soon = lead(rep, "Soon", due=NOW.add(days=2))
+    sooner = lead(rep, "Sooner", due=NOW.add(days=1, hours=3))
+    today = lead(rep, "Today")
+    entries = build_queue(rep, now=NOW, include_all=True)
+    assert ids(entries) == [today.id, sooner.id, soon.id]
+    assert entries[1].group == "upcoming" and entries[1].callable_from is not None
+    assert len(queue_view(rep, now=NOW, include_all=True)) == 3
+
+
+def test_score_explains_the_order_within_a_group(db, rep):
+    cold = lead(rep, "Cold", source="cold_call", due=NOW.subtract(hours=2))
+    warm = lead(rep, "Warm", source="referral", likelihood=80, due=NOW.subtract(hours=1))
+    tried = lead(rep, "Tried", attempts=5, due=NOW.subtract(hours=2))
+    entries = build_queue(rep, now=NOW)
+    assert ids(entries) == [warm.id, cold.id, tried.id]
+    assert entries[0].why == "overdue 1 h +1 · likelihood 80% +16 · referral +12"
+    assert entries[0].score == pytest.approx(29)
+    assert entries[2].why == "overdue 2 h +2 · 5 attempts -5"
+    assert entries[0].score > entries[1].score > entries[2].score
+
+
+def test_callbacks_wait_for_their_time_and_ignore_the_window(db, rep):
+    at_night = lead(
+        rep, "Asked for late", zone="Asia/Tokyo", next_touch_fixed=True, due=NOW.add(hours=2)
+    )
+    (entry,) = build_queue(rep, now=NOW)
+    assert not entry.callable_now and entry.callable_from == NOW.add(hours=2)
+    assert entry.why.startswith("callback promised for Tue 01:00 theirs")
+    (entry,) = build_queue(rep, now=NOW.add(hours=2))
+    assert entry.lead_id == at_night.id and entry.group == "callback" and entry.callable_now
+
+
+def test_pages_continue_the_same_order(db, rep):
+    zones = [NY, "Europe/Berlin", "Asia/Tokyo", "America/Los_Angeles", "Australia/Sydney"]
+    for i in range(40):
+        lead(rep, f"L{i}", zone=zones[i % 5], due=NOW.subtract(hours=i * 7), likelihood=i % 100)
+    whole = build_queue(rep, now=NOW)
+    pages = [build_queue(rep, now=NOW, offset=o, limit=7) for o in range(0, 42, 7)]
+    assert ids(whole) == [i for page in pages for i in ids(page)]
+    assert len(whole) == 40 == queue_counts(rep, now=NOW).total
+    counts = queue_counts(rep, now=NOW)
+    assert counts.callable_now == sum(e.callable_now for e in whole)
+    assert counts.overdue == sum(e.group == "overdue" for e in whole)
+
+
+def test_a_page_comes_with_the_queues_length(db, rep):
+    for i in range(5):
+        lead(rep, f"L{i}", due=NOW.subtract(hours=i))
+    lead(rep, "Tomorrow", due=NOW.add(days=1, hours=1))
+    entries, total = queue_page(rep, now=NOW, offset=3, limit=2)
+    assert total == 5 and ids(entries) == ids(build_queue(rep, now=NOW))[3:5]
+    assert queue_page(rep, now=NOW, include_all=True, limit=1)[1] == 6
+
+
+def test_a_view_is_reused_until_the_data_changes(db, rep):
+    lead(rep, "One")
+    first = queue_view(rep, now=NOW)
+    assert queue_view(rep, now=NOW) is first
+    lead(rep, "Two")
+    assert queue_view(rep, now=NOW) is not first
+
+
+def test_the_walk_uses_the_rank_index(db):
+    plan = db.execute_sql(
+        f"EXPLAIN QUERY PLAN SELECT id FROM lead INDEXED BY lead_queue_rank WHERE status IN"
+        f" ('lead', 'prospect', 'customer') AND exhausted = 0 AND next_touch_fixed = 0"
+        f" ORDER BY {RANK_SQL}, id LIMIT 5"
+    ).fetchall()
+    assert "lead_queue_rank" in str(plan) and "TEMP B-TREE" not in str(plan)
+
+
+# -- the property: the SQL filter agrees with the definition ----------------------------------
+
+ZONES = [
+    NY,
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Berlin",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/Santiago",
+    "Australia/Lord_Howe",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+]
+DST_DAYS = [
+    dt.datetime(2026, 3, 8, tzinfo=dt.UTC),
+    dt.datetime(2026, 3, 29, tzinfo=dt.UTC),
+    dt.datetime(2026, 4, 5, tzinfo=dt.UTC),
+    dt.datetime(2026, 9, 27, tzinfo=dt.UTC),
+    dt.datetime(2026, 10, 4, tzinfo=dt.UTC),
+    dt.datetime(2026, 10, 25, tzinfo=dt.UTC),
+    dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+]
+OWN_WINDOWS = [None, None, None, "mon-fri 02:00-03:30", "daily 22:00-01:00", "sun 01:00-02:30"]
+
+leads_strategy = st.lists(
+    st.tuples(
+        st.sampled_from(ZONES),
+        st.sampled_from(["office", "restaurant", "stock_broker", "retail", "construction"]),
+        st.sampled_from(OWN_WINDOWS),
+        st.integers(-72 * 60, 30 * 60),  # due, minutes from now
+        st.sampled_from(["call", "call", "text", "email"]),
+    ),
+    min_size=1,
+    max_size=25,
+)
+nows = st.builds(
+    lambda day, minutes: pendulum.instance(day).add(minutes=minutes),
+    st.sampled_from(DST_DAYS),
+    st.integers(-30 * 60, 30 * 60),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=leads_strategy, now=nows)
+def test_nobody_outside_their_window_is_callable_and_nobody_inside_is_missed(
+    tmp_path_factory, rows, now
+):
+    open_database(tmp_path_factory.mktemp("prop") / "q.db")
+    try:
+        rep = current_rep("ana", now=now)
+        made = {}
+        for zone, industry, own, minutes, channel in rows:
+            fields = {"name": "x", "zone": zone, "industry": industry, "channel": channel}
+            if own:
+                fields["call_window"] = own
+            new = add_lead(fields, owner=rep, now=now)
+            Lead.update(next_touch_at=now.add(minutes=minutes)).where(Lead.id == new.id).execute()
+            made[new.id] = Lead.get_by_id(new.id)
+        view = QueueView(rep, now=now, settings=Settings(rep_zone=NY))
+        entries = view.page(0, None)
+        expected = {
+            i
+            for i, row in made.items()
+            if row.next_touch_at <= now
+            and (
+                row.channel == "email"
+                or is_open(window_for(row.industry, row.call_window), row.zone, now)
+            )
+        }
+        assert {e.lead_id for e in entries if e.callable_now} == expected
+        eot = now.in_timezone(NY).add(days=1).start_of("day")
+        due_today = {i for i, row in made.items() if row.next_touch_at < eot}
+        assert {e.lead_id for e in entries} == due_today
+        for entry in entries:
+            if entry.callable_now:
+                continue
+            row = made[entry.lead_id]
+            start = max(now, row.next_touch_at)
+            assert entry.callable_from >= start
+            if row.channel != "email":
+                window = window_for(row.industry, row.call_window)
+                assert is_open(window, row.zone, entry.callable_from)
+                assert not is_open(window, row.zone, entry.callable_from.subtract(seconds=1)) or (
+                    entry.callable_from == start
+                )
+        later = [e.callable_from for e in entries if e.group == "later"]
+        assert later == sorted(later)
+        assert view.counts().callable_now == len(expected)
+    finally:
+        close_database()

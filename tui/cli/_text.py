@@ -1,0 +1,19 @@
+"""Printing for a terminal: long text wrapped to its width, with a hanging indent."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+
+def wrap(text: str, first: str, rest: str | None = None) -> str:
+    """``text`` wrapped to the terminal (80 columns when there is none), starting after
+    ``first``; later lines are indented as wide as ``first`` unless ``rest`` says otherwise."""
+    width = shutil.get_terminal_size((80, 24)).columns
+    return textwrap.fill(
+        text,
+        width=max(width, 40),
+        initial_indent=first,
+        subsequent_indent=" " * len(first) if rest is None else rest,
+        break_on_hyphens=False,
+    )
