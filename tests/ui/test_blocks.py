@@ -41,7 +41,7 @@ async def test_goals_show_todays_progress(app):
         await until(pilot, lambda: app.screen.timer.progress is not None)
         text = screen_text(app)
         assert "calls " in text and "/40" in text
-        assert "conversations " in text and "/8" in text
+        assert "connects " in text and "/8" in text
         assert "calling 0/90 min" in text
 
 

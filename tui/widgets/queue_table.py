@@ -23,9 +23,9 @@ from ..workers import db_thread
 
 PAGE = 100
 
-# fetch(offset, limit, now) -> (entries on that page, entries in the whole queue). Every page of
-# one rebuild is fetched with the same ``now``, so the pages fit together.
-Fetch = Callable[[int, int, Any], tuple[Sequence[Any], int]]
+# fetch(offset, limit, now, generation) -> (entries on that page, entries in the whole queue).
+# Every page of one rebuild (generation) is fetched with the same ``now``, so the pages fit.
+Fetch = Callable[[int, int, Any, int], tuple[Sequence[Any], int]]
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             with db_thread():
                 loaded, total = {}, 0
                 for number in pages:
-                    entries, total = self._fetch(number * PAGE, PAGE, now)
+                    entries, total = self._fetch(number * PAGE, PAGE, now, generation)
                     loaded[number] = list(entries)
         except Exception as exc:  # shown to the rep; the old rows stay on screen
             self.post_message(self.Failed(f"queue: {exc}"))
