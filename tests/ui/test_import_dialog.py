@@ -7,9 +7,6 @@ import pytest
 
 from models.schema import Lead
 from tests.ui.conftest import ready, screen_text, until
-from tui.app import make_app
-from tui.cli import build_parser
-from tui.cli.context import Context
 from tui.dialogs.import_file import ImportDialog
 
 GOOD = (
@@ -74,24 +71,6 @@ async def test_import_from_the_palette_shows_mapping_then_imports(app, tmp_path,
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is workstation)
         await until(pilot, lambda: workstation.queue._generation > rebuilds)  # queue rebuilt
-
-
-async def test_imported_leads_are_in_the_queue_at_once(demo_db, tmp_path):
-    path = tmp_path / "leads.csv"
-    path.write_text(GOOD)
-    ctx = Context(build_parser().parse_args(["--db", str(demo_db), "--rep", "ana"]))
-    ctx.open()
-    app = make_app(ctx)  # the real clock: imported leads are due now
-    async with app.run_test(size=(80, 24)) as pilot:
-        workstation = app.screen
-        await ready(pilot)
-        queued = workstation.queue.total
-        dialog = await open_from_palette(pilot)
-        await choose(pilot, dialog, path)
-        await pilot.press("enter")
-        await until(pilot, lambda: dialog.stage == "done", timeout=15)
-        await pilot.press("escape")
-        await until(pilot, lambda: workstation.queue.total == queued + 3)
 
 
 async def test_a_bad_file_shows_every_problem_and_imports_nothing(app, tmp_path):
