@@ -13,7 +13,7 @@ from models.queue import QueueView
 
 
 def queue_fetcher(app):
-    """``fetch(offset, limit, now, generation)`` for :class:`~tui.widgets.queue_table.QueueTable`."""
+    """``fetch(offset, limit, now, generation)`` for the queue pane (QueueTable)."""
     lock = threading.Lock()  # page workers may overlap; a view walks one page at a time
     current: dict[str, object] = {"generation": None, "view": None}
 
