@@ -76,6 +76,7 @@ class LeadDetail(ScrollView, can_focus=True):
         self.card: LeadCard | None = None
         self._blocks: list[tuple[Any, Style | None]] = []
         self._lines: list[Strip] = []
+        self._painted: dict[tuple, Strip] = {}
         self._render_width = -1
         # The leads around the cursor, read and drawn ahead so the next lead shows at once:
         # lead id → (card, blocks, lines at width, width).
@@ -214,6 +215,7 @@ class LeadDetail(ScrollView, can_focus=True):
 
     def _use_lines(self, lines: list[Strip], width: int) -> None:
         self._lines = lines
+        self._painted = {}
         self._render_width = width
         size = Size(width, len(lines))
         if size != self.virtual_size:
@@ -232,7 +234,12 @@ class LeadDetail(ScrollView, can_focus=True):
         base = self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, base)
-        return self._lines[index].apply_style(base).extend_cell_length(width, base).crop(0, width)
+        key = (index, width, base)
+        strip = self._painted.get(key)
+        if strip is None:  # each line is styled once per card, however often it is repainted
+            strip = self._lines[index].apply_style(base).extend_cell_length(width, base)
+            strip = self._painted[key] = strip.crop(0, width)
+        return strip
 
 
 class CardView:
