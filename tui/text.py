@@ -74,7 +74,8 @@ def duration(seconds: float | int | None) -> str:
 def callable_state(entry: Any, now, rep_zone: str) -> str:
     """'call now', 'from 14:00' (their time), or the day it opens."""
     if entry.callable_now:
-        return "call now"
+        channel = getattr(entry, "channel", "call")
+        return "call now" if channel == "call" else f"{channel} now"
     opens = entry.callable_from
     if opens is None:
         return "closed"

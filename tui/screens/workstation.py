@@ -105,9 +105,9 @@ class WorkstationScreen(Screen):
             self.text, self.error, self.then = text, error, then
 
     class DraftsFound(Message):
-        def __init__(self, names: list[str]) -> None:
+        def __init__(self, drafts: list[tuple[int, str]]) -> None:
             super().__init__()
-            self.names = names
+            self.drafts = drafts  # (lead id, name), newest first
 
     def __init__(self) -> None:
         super().__init__()
@@ -356,15 +356,22 @@ class WorkstationScreen(Screen):
     @work(thread=True, group="drafts")
     def _find_drafts(self) -> None:
         with db_thread():
-            names = [draft.lead.name for draft in drafts_for(self.app.rep)]
-        if names:
-            self.post_message(self.DraftsFound(names))
+            found = [(draft.lead_id, draft.lead.name) for draft in drafts_for(self.app.rep)]
+        if found:
+            self.post_message(self.DraftsFound(found))
 
     def on_workstation_screen_drafts_found(self, message: DraftsFound) -> None:
-        shown = ", ".join(message.names[:3]) + (" …" if len(message.names) > 3 else "")
+        """After a crash or a dropped connection: back to the note being written."""
+        lead_id, name = message.drafts[0]
+        where = self.queue.index_of(lead_id)
+        if where is not None and self.queue.cursor == 0:
+            self.queue.move_to(where)  # only when the rep has not moved yet
+        others = len(message.drafts) - 1
+        more = f" (and drafts on {others} more lead{'s' if others > 1 else ''})" if others else ""
+        hint = "n goes on writing it" if where is not None else "open that lead and press n"
         self.notify(
-            f"Unsaved note drafts kept for: {shown}. Open the lead and press n to go on.",
-            title="Drafts restored",
+            f"Your unsaved note on {name} is kept{more}: {hint}.",
+            title="Draft restored",
             timeout=10,
         )
 
