@@ -72,6 +72,7 @@ DUPLICATE_POLICIES = {
 }
 CHUNK_ROWS = 1000
 DEFER_INDEXES_FROM = 5000  # rows: smaller imports keep every index up to date as they go
+SORT_CACHE_KIB = -4000  # the page cache (and so the sorter) while indexes are built again
 GOOGLE_SEPARATOR = " ::: "  # Google Contacts puts several values in one cell this way
 
 # The lead table's columns an import writes, in order (referred_by is resolved at the end).
@@ -1091,8 +1092,18 @@ class _Writer:
 
     def restore_indexes(self) -> None:
         """Build again, exactly as they were, the indexes :meth:`defer_indexes` dropped."""
-        for _, sql in self._deferred:
-            self._cursor.execute(sql)
+        if not self._deferred:
+            return
+        cursor = self._cursor
+        # SQLite sorts in memory up to the page cache's size: a small cache while building
+        # keeps memory flat however many leads there are.
+        cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {SORT_CACHE_KIB}")
+        try:
+            for _, sql in self._deferred:
+                cursor.execute(sql)
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
         self._deferred = []
 
     @staticmethod
