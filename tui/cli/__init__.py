@@ -19,12 +19,13 @@ from .context import Context
 PROG = "callq"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _global_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A keyboard-driven call-queue workstation for prospecting. "
         "With no command, opens the workstation.",
         epilog="Exit codes: 0 ok, 1 user error, 2 usage. Each command has --help.",
+        add_help=add_help,
     )
     parser.add_argument(
         "--db",
@@ -41,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-mouse", action="store_true", help="workstation: ignore the mouse entirely"
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: global options and every subcommand."""
+    parser = _global_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         if info.name.startswith("_"):
@@ -53,8 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``callq`` with ``argv``; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(sys.argv[1:] if argv is None else list(argv))
     ctx = Context(args)
     try:
         ctx.now  # noqa: B018 - a bad --now is reported before anything runs
@@ -70,6 +76,16 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         ctx.close()
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    # The workstation (no command) skips importing every subcommand's module: start-up time
+    # is what a rep feels most.
+    quick, rest = _global_parser(add_help=False).parse_known_args(argv)
+    if not rest:
+        quick.command = None
+        return quick
+    return build_parser().parse_args(argv)
 
 
 def _version() -> str:
