@@ -12,6 +12,7 @@ problem list spills to a temporary file.
 
 from __future__ import annotations
 
+import itertools
 import json
 import operator
 import os
@@ -20,11 +21,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import clock
 from .catalog import (
-    DEFAULT_INDUSTRY,
     INDUSTRIES,
     NOTE_KINDS,
     QUALIFICATION_ANSWERS,
@@ -109,6 +109,18 @@ LEAD_COLUMNS = tuple(
         "updated_at",
     ]
 )
+# The lead columns a row of a common sheet can set (the rest are the same for every row).
+COMMON_COLUMNS = (
+    "name",
+    "company",
+    "title",
+    "phone",
+    "phone_raw",
+    "email",
+    "zone",
+    "industry",
+    "source",
+)
 # Fields that callq's own export (and few sheets) carry; checked only when mapped.
 RARE_FIELDS = set(FIELDS) - set(
     [
@@ -126,15 +138,13 @@ RARE_FIELDS = set(FIELDS) - set(
         "referred_by",
     ]
 )
-_lead_values = operator.itemgetter(*LEAD_COLUMNS)
 _TIMES = ("next_touch_at", "last_contacted_at", "created_at")
 _FLAGS = ("next_touch_fixed", "exhausted")
 _QUESTIONS = ("q_need", "q_afford", "q_authority", "q_approachable", "q_eligible")
 _TEXTS = ("purchase_timing", "lost_reason")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong (or worth knowing) about one row."""
 
     line: int
@@ -143,7 +153,7 @@ class Problem:
     kind: str = "error"  # error (row not imported), warning (imported), duplicate
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "reason": self.reason, "kind": self.kind}
+        return self._asdict()
 
 
 class ProblemLog:
@@ -197,6 +207,7 @@ class ImportOptions:
     mapping_name: str | None = None
     save_mapping: str | None = None
     default_zone: str | None = None
+    sources: dict[str, str] | None = None  # the known sources (default: the shipped list)
 
 
 @dataclass
@@ -384,8 +395,8 @@ def run_import(
             raise CallqError(f"--default-zone: {exc.reason}") from None
     report = ImportReport(plan, options.duplicates, options.dry_run, options.skip_invalid)
     keep_text = options.skip_invalid and not options.dry_run
-    writer = _Writer(report, options, owner, now)
-    checker = _RowChecker(plan.mapping, options.region, default_zone, writer)
+    writer = _Writer(report, options, owner, now, every_column=carries_rare_fields(plan.mapping))
+    checker = _RowChecker(plan.mapping, options.region, default_zone, writer, options.sources)
     total = plan.path.stat().st_size
     try:
         with write_transaction():
@@ -394,9 +405,10 @@ def run_import(
                 records = _vcard_rows(plan, checker)
             else:
                 records = _csv_rows(plan, checker, keep_text)
-            for row in records:
-                writer.add(row)
-                if writer.flushed and progress is not None:
+            rows = iter(records)
+            while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+                writer.write(chunk)
+                if progress is not None:
                     progress(records.position(), total, report.read)
             writer.finish()
             if progress is not None:
@@ -433,16 +445,22 @@ class _RollBack(Exception):
     """Leave the transaction without writing (a dry run, or invalid rows)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """One validated row, ready to write."""
 
     line: int
-    lead: dict[str, Any]  # lead columns given by the file (or defaulted)
-    given: set[str]  # the lead columns the file itself gave (what an update may change)
-    notes: list[tuple[str, str, Any, str]]  # (kind, body, author id, created_at)
+    lead: dict[str, Any]  # the lead columns the row gives (what an update may change)
+    notes: list[tuple[str, str, Any, str]] | tuple  # (kind, body, author id, created_at)
     referrer: str | None
-    raw: str | None
+
+
+_NO_NOTES = ()
+
+
+def carries_rare_fields(mapping: Mapping) -> bool:
+    """Whether rows may set lead columns beyond the common ones (callq's own export does)."""
+    return mapping.format == "vCard" or bool(set(mapping.columns) & RARE_FIELDS)
 
 
 class _Records:
@@ -466,12 +484,10 @@ def _csv_rows(plan: ImportPlan, checker: _RowChecker, keep_text: bool) -> _Recor
     )
     checker.writer.rejects_header = source.header_text
     checker.writer.rejects_encoding = plan.encoding
-    index = {}
-    for i, name in enumerate(source.header):
-        index.setdefault(name.strip(), i)
+    pick = _CellPicker(source.header, plan.mapping)
     width = len(source.header)
-    getters = [(name, [(c, index[c]) for c in cols]) for name, cols in plan.mapping.columns.items()]
     report = checker.writer.report
+    check = checker.check
 
     def rows():
         try:
@@ -479,43 +495,70 @@ def _csv_rows(plan: ImportPlan, checker: _RowChecker, keep_text: bool) -> _Recor
                 if not "".join(cells).strip():
                     continue  # a blank line or a row of empty cells holds no lead
                 report.read += 1
-                if len(cells) > width:
-                    checker.reject(
-                        line,
-                        "(row)",
-                        f"{len(cells)} cells but the header has {width} "
-                        "(a stray delimiter or quote?)",
-                        raw,
-                    )
-                    continue
-                if len(cells) < width:
-                    cells = cells + [""] * (width - len(cells))
-                values: dict[str, str] = {}
-                columns: dict[str, str] = {}
-                for name, sources in getters:
-                    if name == "notes":
-                        parts = [(c, cells[i].strip()) for c, i in sources if cells[i].strip()]
-                        if len(parts) == 1:
-                            values[name], columns[name] = parts[0][1], parts[0][0]
-                        elif parts:
-                            values[name] = "\n".join(f"{c}: {v}" for c, v in parts)
-                            columns[name] = sources[0][0]
+                if len(cells) != width:
+                    if len(cells) > width:
+                        checker.reject(
+                            line,
+                            "(row)",
+                            f"{len(cells)} cells but the header has {width} "
+                            "(a stray delimiter or quote?)",
+                            raw,
+                        )
                         continue
-                    for column, i in sources:
-                        value = cells[i]
-                        if value:
-                            values[name] = value
-                            columns[name] = column
-                            break
-                    else:
-                        columns[name] = sources[0][0]
-                row = checker.check(line, values, columns, raw)
+                    cells += [""] * (width - len(cells))
+                values, columns = pick(cells)
+                row = check(line, values, columns, raw)
                 if row is not None:
                     yield row
         finally:
             source.close()
 
     return _Records(rows(), source.position)
+
+
+class _CellPicker:
+    """Takes a record's cells to ``(values, columns)``: for each mapped field the first non-empty
+    of its columns (notes: all of them), and the column it came from. Worked out once per file,
+    so a record costs one ``itemgetter`` call and a ``zip`` in the common case."""
+
+    def __init__(self, header: list[str], mapping: Mapping):
+        index: dict[str, int] = {}
+        for i, name in enumerate(header):
+            index.setdefault(name.strip(), i)
+        sources = {name: [(c, index[c]) for c in cols] for name, cols in mapping.columns.items()}
+        self.names = tuple(sources)
+        firsts = [cols[0][1] for cols in sources.values()]
+        if len(firsts) == 1:  # itemgetter of one index gives the cell, not a tuple
+            self.first = lambda cells: (cells[firsts[0]],)
+        else:
+            self.first = operator.itemgetter(*firsts)
+        self.columns = {name: cols[0][0] for name, cols in sources.items()}
+        # Fields with more than one column: the others are looked at when the first is empty.
+        self.fallbacks = [
+            (name, cols[1:]) for name, cols in sources.items() if len(cols) > 1 and name != "notes"
+        ]
+        notes = sources.get("notes", [])
+        self.notes = notes if len(notes) > 1 else None
+
+    def __call__(self, cells: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+        # Same lengths by construction; strict=True would cost a third of this call.
+        values = dict(zip(self.names, self.first(cells)))  # noqa: B905
+        columns = self.columns
+        for name, others in self.fallbacks:
+            if not values[name]:
+                for column, i in others:
+                    if cells[i]:
+                        values[name] = cells[i]
+                        columns = {**columns, name: column}
+                        break
+        if self.notes is not None:
+            parts = [(c, cells[i].strip()) for c, i in self.notes if cells[i].strip()]
+            if len(parts) == 1:
+                values["notes"] = parts[0][1]
+                columns = {**columns, "notes": parts[0][0]}
+            else:
+                values["notes"] = "\n".join(f"{c}: {v}" for c, v in parts)
+        return values, columns
 
 
 def _vcard_rows(plan: ImportPlan, checker: _RowChecker) -> _Records:
@@ -654,19 +697,31 @@ def _preference(line) -> int:
 
 
 class _RowChecker:
-    """Validates rows into lead columns, remembering answers it has already worked out."""
+    """Validates rows into lead columns, remembering answers it has already worked out (a zone,
+    an industry or source word, the shape of a phone number), so a clean row costs a few
+    dictionary look-ups."""
 
-    def __init__(self, mapping: Mapping, region: str, default_zone: str | None, writer: _Writer):
+    def __init__(
+        self,
+        mapping: Mapping,
+        region: str,
+        default_zone: str | None,
+        writer: _Writer,
+        sources: dict[str, str] | None = None,
+    ):
         self.mapping = mapping
         self.region = region
         self.default_zone = default_zone
         self.writer = writer
         self.phones = PhoneReader(region)
-        self._choices: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        self.sources = sources or SOURCES
+        self._industries: dict[str, tuple[str | None, str | None]] = {}
+        self._sources: dict[str, tuple[str | None, str | None]] = {}
         self._zones: dict[str, tuple[str | None, str | None]] = {}
         self._reps: dict[str, int] = {}
-        self.defaults = mapping.defaults
-        self.rare = mapping.format == "vCard" or bool(set(mapping.columns) & RARE_FIELDS)
+        self.default_industry = mapping.defaults.get("industry")
+        self.default_source = mapping.defaults.get("source")
+        self.rare = carries_rare_fields(mapping)
 
     def reject(self, line: int, column: str, reason: str, raw: str | None) -> None:
         self.writer.report.problems.add(Problem(line, column, reason))
@@ -675,57 +730,60 @@ class _RowChecker:
     def check(
         self, line: int, values: dict[str, str], columns: dict[str, str], raw: str | None
     ) -> _Row | None:
-        """The row as lead columns, or ``None`` when it has errors (each one is reported)."""
+        """The row as lead columns, or ``None`` when it has errors (each one is reported).
+        Only what the row gives is set; the writer fills in the defaults."""
         errors: list[tuple[str, str]] = []
-        warnings: list[tuple[str, str]] = []
-        lead: dict[str, Any] = {}
         get = values.get
 
         name = (get("name") or "").strip()
         if not name:
             name = f"{(get('first_name') or '').strip()} {(get('last_name') or '').strip()}".strip()
-        if not name:
-            errors.append((columns.get("name") or columns.get("first_name") or "name", "no name"))
-        lead["name"] = name
-        for key in ("company", "title"):
-            value = get(key)
-            if value is not None:
-                lead[key] = value.strip()
+            if not name:
+                column = columns.get("name") or columns.get("first_name") or "name"
+                errors.append((column, "no name"))
+        lead: dict[str, Any] = {"name": name}
+        value = get("company")
+        if value:
+            lead["company"] = value.strip()
+        value = get("title")
+        if value:
+            lead["title"] = value.strip()
 
-        phone = (get("phone") or "").strip() or (get("phone_raw") or "").strip()
+        phone = get("phone")
+        phone = phone.strip() if phone else ""
+        if not phone:
+            phone = (get("phone_raw") or "").strip()
         e164 = phone_zone = None
         if phone:
             if GOOGLE_SEPARATOR in phone:
                 phone = phone.split(GOOGLE_SEPARATOR, 1)[0]
-            reading = self.phones.read(phone)
-            if reading.problem is None:
-                e164, phone_zone = reading.e164, reading.zone
+            e164, phone_zone, problem = self.phones.read(phone)
+            if problem is None:
                 lead["phone"] = e164
             else:
                 lead["phone_raw"] = phone.strip()
-                warnings.append(
-                    (columns.get("phone", "phone"), reading.problem + "; kept as written")
+                self.writer.report.problems.add(
+                    Problem(
+                        line,
+                        columns.get("phone", "phone"),
+                        problem + "; kept as written",
+                        "warning",
+                    )
                 )
 
-        email = get("email")
-        if email:
-            if GOOGLE_SEPARATOR in email:
-                email = email.split(GOOGLE_SEPARATOR, 1)[0]
-            email = email.strip()
-            if EMAIL.match(email):
-                lead["email"] = email.lower()
+        value = get("email")
+        if value:
+            if GOOGLE_SEPARATOR in value:
+                value = value.split(GOOGLE_SEPARATOR, 1)[0]
+            value = value.strip()
+            if EMAIL.match(value):
+                lead["email"] = value.lower()
             else:
-                errors.append((columns["email"], f"{email!r} is not an email address"))
+                errors.append((columns["email"], f"{value!r} is not an email address"))
 
-        zone = get("zone")
-        if zone and zone.strip():
-            found = self._zones.get(zone)
-            if found is None:
-                try:
-                    found = (check_zone(zone), None)
-                except FieldError as exc:
-                    found = (None, exc.reason)
-                self._zones[zone] = found
+        value = get("zone")
+        if value and value.strip():
+            found = self._zones.get(value) or self._zone(value)
             if found[1] is not None:
                 errors.append((columns["zone"], found[1]))
             lead["zone"] = found[0]
@@ -747,54 +805,68 @@ class _RowChecker:
                 reason = "no zone, and the phone number cannot be read to suggest one"
             errors.append(("zone", reason + " (give --default-zone or map a zone column)"))
 
-        for key, choices, words, default in (
-            ("industry", INDUSTRIES, INDUSTRY_WORDS, DEFAULT_INDUSTRY),
-            ("source", SOURCES, SOURCE_WORDS, "other"),
-        ):
-            value = get(key) or self.defaults.get(key)
-            if not value or not value.strip():
-                lead[key] = default
-                continue
-            key_value, problem = self._choice(key, value, choices, words)
+        value = get("industry") or self.default_industry
+        if value:
+            word, problem = self._industries.get(value) or self._choice("industry", value)
             if problem is not None:
-                errors.append((columns.get(key, key), problem))
-            lead[key] = key_value
+                errors.append((columns.get("industry", "industry"), problem))
+            elif word is not None:
+                lead["industry"] = word
+        value = get("source") or self.default_source
+        if value:
+            word, problem = self._sources.get(value) or self._choice("source", value)
+            if problem is not None:
+                errors.append((columns.get("source", "source"), problem))
+            elif word is not None:
+                lead["source"] = word
 
-        given = set(lead)
         if self.rare:  # fields that callq's own export (and few sheets) carry
-            self._rare(values, columns, lead, given, errors)
-        notes = self._notes(get("notes"), columns.get("notes", "notes"), errors)
-        referrer = self._referrer(get("referred_by"), columns, errors)
+            self._rare(values, columns, lead, errors)
+        value = get("notes")
+        notes = self._notes(value, columns.get("notes", "notes"), errors) if value else _NO_NOTES
+        value = get("referred_by")
+        referrer = self._referrer(value, columns, errors) if value else None
 
-        problems = self.writer.report.problems
-        for column, reason in warnings:
-            problems.add(Problem(line, column, reason, "warning"))
         if errors:
+            problems = self.writer.report.problems
             for column, reason in errors:
                 problems.add(Problem(line, column, reason))
             self.writer.reject(raw)
             return None
-        return _Row(line, lead, given, notes, referrer, raw)
+        return _Row(line, lead, notes, referrer)
 
-    def _choice(self, key: str, value: str, choices, words) -> tuple[str | None, str | None]:
-        cached = self._choices.get((key, value))
-        if cached is not None:
-            return cached
-        text = value.strip()
-        text = self.mapping.values.get(key, {}).get(text.lower(), text)
-        text = words.get(text.lower(), text)
+    def _zone(self, value: str) -> tuple[str | None, str | None]:
         try:
-            found = (check_choice(text, choices, key), None)
-        except FieldError:
-            found = (
-                None,
-                f"{value.strip()!r} is not a known {key}; choose one of: {', '.join(choices)} "
-                f"(or translate it: --value {key}:'{value.strip()}'=…)",
-            )
-        self._choices[(key, value)] = found
+            found = (check_zone(value), None)
+        except FieldError as exc:
+            found = (None, exc.reason)
+        self._zones[value] = found
         return found
 
-    def _rare(self, values, columns, lead, given, errors) -> None:
+    def _choice(self, key: str, value: str) -> tuple[str | None, str | None]:
+        """(the stored word, None), (None, why not), or (None, None) for a blank cell."""
+        choices, words, cache = {
+            "industry": (INDUSTRIES, INDUSTRY_WORDS, self._industries),
+            "source": (self.sources, SOURCE_WORDS, self._sources),
+        }[key]
+        text = value.strip()
+        if not text:
+            found = (None, None)
+        else:
+            text = self.mapping.values.get(key, {}).get(text.lower(), text)
+            text = words.get(text.lower(), text)
+            try:
+                found = (check_choice(text, choices, key), None)
+            except FieldError:
+                found = (
+                    None,
+                    f"{value.strip()!r} is not a known {key}; choose one of: "
+                    f"{', '.join(choices)} (or translate it: --value {key}:'{value.strip()}'=…)",
+                )
+        cache[value] = found
+        return found
+
+    def _rare(self, values, columns, lead, errors) -> None:
         plain = {k: values[k] for k in ("cadence_days", "channel", "call_window") if values.get(k)}
         if "channel" in plain:
             plain["channel"] = self.mapping.values.get("channel", {}).get(
@@ -805,20 +877,16 @@ class _RowChecker:
                 lead.update(clean_lead_fields({key: value}, partial=True))
             except FieldError as exc:
                 errors.append((columns.get(key, key), exc.reason))
-            given.add(key)
         status = values.get("status")
         if status:
             status = self.mapping.values.get("status", {}).get(status.strip().lower(), status)
-            self._set_choice(lead, given, errors, columns, "status", status, STATUSES)
+            self._set_choice(lead, errors, columns, "status", status, STATUSES)
         for key in _QUESTIONS:
             if values.get(key):
-                self._set_choice(
-                    lead, given, errors, columns, key, values[key], QUALIFICATION_ANSWERS
-                )
+                self._set_choice(lead, errors, columns, key, values[key], QUALIFICATION_ANSWERS)
         for key in _TEXTS:
             if values.get(key):
                 lead[key] = values[key].strip()
-                given.add(key)
         for key in _TIMES:
             if key not in columns:
                 continue  # not in this file: the default stands
@@ -826,11 +894,9 @@ class _RowChecker:
             if not text:
                 if key == "next_touch_at":
                     lead[key] = None  # callq's export says: no touch scheduled
-                    given.add(key)
                 continue
             try:
                 lead[key] = to_db(clock.parse_instant(text, what=key))
-                given.add(key)
             except CallqError as exc:
                 errors.append((columns[key], str(exc).split(": ", 1)[-1]))
         for key in _FLAGS:
@@ -842,7 +908,6 @@ class _RowChecker:
                     lead[key] = 0
                 else:
                     errors.append((columns.get(key, key), f"{values[key]!r} is not yes or no"))
-                given.add(key)
         for key, low, high in (("attempts", 0, 10_000), ("likelihood", 0, 100)):
             if values.get(key):
                 try:
@@ -855,13 +920,11 @@ class _RowChecker:
                         (columns.get(key, key), f"{number} is out of range ({low}-{high})")
                     )
                 lead[key] = number
-                given.add(key)
         if values.get("deal_value"):
             try:
                 lead["deal_value"] = str(
                     Decimal(values["deal_value"].strip()).quantize(Decimal("0.01"))
                 )
-                given.add("deal_value")
             except InvalidOperation:
                 errors.append(
                     (
@@ -871,12 +934,10 @@ class _RowChecker:
                 )
         if values.get("owner"):
             lead["owner_id"] = self._rep(values["owner"].strip())
-            given.add("owner_id")
 
-    def _set_choice(self, lead, given, errors, columns, key, value, choices) -> None:
+    def _set_choice(self, lead, errors, columns, key, value, choices) -> None:
         try:
             lead[key] = check_choice(value, choices, key)
-            given.add(key)
         except FieldError as exc:
             errors.append((columns.get(key, key), exc.reason))
 
@@ -935,23 +996,27 @@ class _Writer:
     """Writes validated rows in chunks: duplicates found in SQL by the phone and email indexes
     (rows of earlier chunks are already in the table), leads and notes by executemany."""
 
-    def __init__(self, report: ImportReport, options: ImportOptions, owner: Rep | None, now):
+    def __init__(
+        self,
+        report: ImportReport,
+        options: ImportOptions,
+        owner: Rep | None,
+        now,
+        *,
+        every_column: bool = True,
+    ):
         self.report = report
         self.policy = options.duplicates
         self.keep_rejects = options.skip_invalid and not options.dry_run
         self.owner_id = owner.id if owner is not None else None
         self.now = now
         self.now_db = to_db(now)
-        self.pending: list[_Row] = []
-        self.flushed = False
         self.rejects_header = ""
         self.rejects_encoding: Encoding | None = None
         self._rejects = None
         self._cursor = None
         self._next_id = 0
         self._first_new_id = 0
-        marks = ", ".join("?" * len(LEAD_COLUMNS))
-        self._insert_lead = f"INSERT INTO lead ({', '.join(LEAD_COLUMNS)}) VALUES ({marks})"
         base = {column: None for column in LEAD_COLUMNS}
         for column in LEAD_COLUMNS:
             name = column.removesuffix("_id")
@@ -965,24 +1030,39 @@ class _Writer:
             created_at=self.now_db,
             updated_at=self.now_db,
         )
-        self._base = base
+        # Columns no row of this file can set are the same for every lead: they go into the
+        # statement as constants, compiled once, instead of being bound on every row (binding
+        # twenty unchanging values costs about as much as the rest of the insert).
+        bound = [c for c in LEAD_COLUMNS if c != "id" and (every_column or c in COMMON_COLUMNS)]
+        constant = [c for c in LEAD_COLUMNS if c != "id" and c not in bound]
+        self._defaults = {c: base[c] for c in bound}
+        self._bound_values = operator.itemgetter(*bound)
+        self._insert_lead = (
+            f"INSERT INTO lead (id, {', '.join(bound + constant)}) VALUES "
+            f"(?, {', '.join('?' * len(bound))}"
+            + "".join(f", {_sql_literal(base[c])}" for c in constant)
+            + ")"
+        )
 
     def start(self) -> None:
         self._cursor = database.obj.cursor()
         cursor = self._cursor
+        # Which line each new lead came from, for "same phone as line N": kept as runs (an
+        # entry only where a lead's line stops following the previous lead's by one), so a
+        # clean file adds a handful of entries, not one a row.
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS import_row "
-            "(lead_id INTEGER PRIMARY KEY, line INTEGER NOT NULL, referrer TEXT)"
+            "CREATE TEMP TABLE IF NOT EXISTS import_line "
+            "(lead_id INTEGER PRIMARY KEY, line INTEGER NOT NULL)"
         )
-        cursor.execute("DELETE FROM temp.import_row")
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_referrer "
+            "(lead_id INTEGER PRIMARY KEY, line INTEGER NOT NULL, referrer TEXT NOT NULL)"
+        )
+        cursor.execute("DELETE FROM temp.import_line")
+        cursor.execute("DELETE FROM temp.import_referrer")
         self._next_id = cursor.execute("SELECT coalesce(max(id), 0) FROM lead").fetchone()[0] + 1
         self._first_new_id = self._next_id
-
-    def add(self, row: _Row) -> None:
-        self.pending.append(row)
-        self.flushed = False
-        if len(self.pending) >= CHUNK_ROWS:
-            self.flush()
+        self._line_offset = None  # line minus id of the lead inserted last
 
     def reject(self, raw: str | None) -> None:
         self.report.rejected += 1
@@ -995,63 +1075,72 @@ class _Writer:
             self._rejects.write(self.rejects_header)
         self._rejects.write(raw)
 
-    def flush(self) -> None:
-        rows, self.pending = self.pending, []
-        self.flushed = True
-        if not rows:
-            return
+    def write(self, rows: list[_Row]) -> None:
+        """Write a chunk of rows, in the file's order."""
         cursor = self._cursor
-        by_phone = self._existing(
-            cursor, "phone", {r.lead["phone"] for r in rows if r.lead.get("phone")}
-        )
-        by_email = self._existing(
-            cursor, "email", {r.lead["email"] for r in rows if r.lead.get("email")}
-        )
+        phones = {row.lead.get("phone") for row in rows}
+        emails = {row.lead.get("email") for row in rows}
+        by_phone = self._existing(cursor, "phone", phones)
+        by_email = self._existing(cursor, "email", emails)
         seen_phone: dict[str, _Row] = {}
         seen_email: dict[str, _Row] = {}
         inserts: list[_Row] = []
         updates: list[tuple[int, _Row]] = []
-        problems = self.report.problems
+        duplicates: list[tuple[_Row, str, _Row | None, int | None]] = []
+        policy = self.policy
         for row in rows:
-            phone, email = row.lead.get("phone"), row.lead.get("email")
-            lead_id = (phone and by_phone.get(phone)) or (email and by_email.get(email))
-            earlier = (phone and seen_phone.get(phone)) or (email and seen_email.get(email))
-            if lead_id or earlier:
-                same_phone = phone and (by_phone.get(phone) or seen_phone.get(phone))
+            lead = row.lead
+            phone, email = lead.get("phone"), lead.get("email")
+            if (phone and (phone in by_phone or phone in seen_phone)) or (
+                email and (email in by_email or email in seen_email)
+            ):
+                lead_id = (phone and by_phone.get(phone)) or (email and by_email.get(email))
+                earlier = (phone and seen_phone.get(phone)) or (email and seen_email.get(email))
+                same_phone = phone and (phone in by_phone or phone in seen_phone)
                 what = f"phone {phone}" if same_phone else f"email {email}"
-                target = f"line {earlier.line}" if earlier else self._describe(cursor, lead_id)
-                if self.policy == "skip":
-                    self.report.duplicates += 1
-                    problems.add(
-                        Problem(row.line, "(row)", f"same {what} as {target}: skipped", "duplicate")
-                    )
+                duplicates.append((row, what, earlier or None, lead_id or None))
+                if policy == "skip":
                     continue
-                if self.policy == "update":
-                    self.report.updated += 1
-                    problems.add(
-                        Problem(
-                            row.line, "(row)", f"same {what} as {target}: updated it", "duplicate"
-                        )
-                    )
+                if policy == "update":
                     if earlier:
                         _merge(earlier, row)
                     else:
                         updates.append((lead_id, row))
                     continue
-                self.report.kept_duplicates += 1
-                problems.add(
-                    Problem(row.line, "(row)", f"same {what} as {target}: kept both", "duplicate")
-                )
             inserts.append(row)
             if phone:
                 seen_phone.setdefault(phone, row)
             if email:
                 seen_email.setdefault(email, row)
+        if duplicates:
+            self._report_duplicates(cursor, duplicates)
         self._insert(cursor, inserts)
         for lead_id, row in updates:
             self._update(cursor, lead_id, row)
 
-    def _existing(self, cursor, column: str, keys: set[str]) -> dict[str, int]:
+    def _report_duplicates(self, cursor, duplicates) -> None:
+        """One problem per duplicate row, naming what it matched: an earlier line of the file
+        (looked up in one query for rows of earlier chunks) or a lead already there."""
+        ours = {i for _, _, e, i in duplicates if e is None and i >= self._first_new_id}
+        lines = self._lines_of(cursor, sorted(ours)) if ours else {}
+        outcome, counter = {
+            "skip": ("skipped", "duplicates"),
+            "update": ("updated it", "updated"),
+            "keep": ("kept both", "kept_duplicates"),
+        }[self.policy]
+        add = self.report.problems.add
+        for row, what, earlier, lead_id in duplicates:
+            if earlier is not None:
+                target = f"line {earlier.line}"
+            elif lead_id in lines:
+                target = f"line {lines[lead_id]}"
+            else:
+                target = f"lead {lead_id}"
+            add(Problem(row.line, "(row)", f"same {what} as {target}: {outcome}", "duplicate"))
+        setattr(self.report, counter, getattr(self.report, counter) + len(duplicates))
+
+    def _existing(self, cursor, column: str, keys: set[str | None]) -> dict[str, int]:
+        keys.discard(None)
         if not keys:
             return {}
         marks = ", ".join("?" * len(keys))
@@ -1061,34 +1150,42 @@ class _Writer:
         )
         return dict(found.fetchall())
 
-    def _describe(self, cursor, lead_id: int) -> str:
-        if lead_id >= self._first_new_id:
-            found = cursor.execute(
-                "SELECT line FROM temp.import_row WHERE lead_id = ?", (lead_id,)
-            ).fetchone()
-            if found:
-                return f"line {found[0]}"
-        return f"lead {lead_id}"
+    def _lines_of(self, cursor, lead_ids: list[int]) -> dict[int, int]:
+        """The file's line for each of these new leads (from the runs in ``import_line``)."""
+        wanted = ", ".join(["(?)"] * len(lead_ids))
+        found = cursor.execute(
+            f"WITH wanted(id) AS (VALUES {wanted}) "
+            "SELECT id, (SELECT line + wanted.id - lead_id FROM temp.import_line "
+            "WHERE lead_id <= wanted.id ORDER BY lead_id DESC LIMIT 1) FROM wanted",
+            lead_ids,
+        )
+        return dict(found.fetchall())
 
     def _insert(self, cursor, rows: list[_Row]) -> None:
         if not rows:
             return
-        base = self._base
+        defaults = self._defaults
+        bound_values = self._bound_values
         params = []
         lines = []
+        referrers = []
         notes = []
         next_id = self._next_id
+        offset = self._line_offset
         for row in rows:
-            values = dict(base)
-            values.update(row.lead)
-            values["id"] = next_id
-            params.append(_lead_values(values))
-            lines.append((next_id, row.line, row.referrer))
+            params.append((next_id, *bound_values({**defaults, **row.lead})))
+            if row.line - next_id != offset:
+                offset = row.line - next_id
+                lines.append((next_id, row.line))
+            if row.referrer:
+                referrers.append((next_id, row.line, row.referrer))
             for kind, body, author, created in row.notes:
                 notes.append((next_id, kind, body, author, 0, created, created))
             next_id += 1
         cursor.executemany(self._insert_lead, params)
-        cursor.executemany("INSERT INTO temp.import_row VALUES (?, ?, ?)", lines)
+        cursor.executemany("INSERT INTO temp.import_line VALUES (?, ?)", lines)
+        if referrers:
+            cursor.executemany("INSERT INTO temp.import_referrer VALUES (?, ?, ?)", referrers)
         if notes:
             cursor.executemany(
                 "INSERT INTO note (lead_id, kind, body, author_id, is_draft, created_at,"
@@ -1096,10 +1193,11 @@ class _Writer:
                 notes,
             )
         self._next_id = next_id
+        self._line_offset = offset
         self.report.imported += len(rows)
 
     def _update(self, cursor, lead_id: int, row: _Row) -> None:
-        changes = {k: row.lead[k] for k in row.given if k in LEAD_COLUMNS and k != "id"}
+        changes = {k: v for k, v in row.lead.items() if k in LEAD_COLUMNS and k != "id"}
         if "phone" in changes:
             changes["phone_raw"] = None
         changes["updated_at"] = self.now_db
@@ -1119,17 +1217,16 @@ class _Writer:
                 )
         if row.referrer:
             cursor.execute(
-                "INSERT OR REPLACE INTO temp.import_row VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO temp.import_referrer VALUES (?, ?, ?)",
                 (lead_id, row.line, row.referrer),
             )
 
     def finish(self) -> None:
-        self.flush()
+        """Link each new lead to the lead who referred it, now that every row is in."""
         cursor = self._cursor
-        pending = cursor.execute(
-            "SELECT lead_id, line, referrer FROM temp.import_row WHERE referrer IS NOT NULL"
-        ).fetchall()
-        for lead_id, line, referrer in pending:
+        referrers = database.obj.cursor()  # read one table while the other is written
+        referrers.execute("SELECT lead_id, line, referrer FROM temp.import_referrer")
+        for lead_id, line, referrer in referrers:
             column = "email" if "@" in referrer else "phone"
             found = cursor.execute(
                 f"SELECT min(id) FROM lead WHERE {column} = ? AND id != ?", (referrer, lead_id)
@@ -1145,7 +1242,8 @@ class _Writer:
                 )
                 continue
             cursor.execute("UPDATE lead SET referred_by_id = ? WHERE id = ?", (found, lead_id))
-        cursor.execute("DELETE FROM temp.import_row")
+        cursor.execute("DELETE FROM temp.import_line")
+        cursor.execute("DELETE FROM temp.import_referrer")
 
     def discard_rejects(self) -> None:
         if self._rejects is not None:
@@ -1163,12 +1261,19 @@ class _Writer:
 
 def _merge(earlier: _Row, row: _Row) -> None:
     """A later row of the file updates an earlier one not yet written."""
-    for key in row.given:
-        earlier.lead[key] = row.lead[key]
-    earlier.given |= row.given
+    earlier.lead.update(row.lead)
     have = {(kind, body) for kind, body, _, _ in earlier.notes}
-    earlier.notes += [n for n in row.notes if (n[0], n[1]) not in have]
+    earlier.notes = [*earlier.notes, *(n for n in row.notes if (n[0], n[1]) not in have)]
     earlier.referrer = row.referrer or earlier.referrer
+
+
+def _sql_literal(value) -> str:
+    """A constant of our own (a default, an id, a timestamp) as SQL text."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool | int):
+        return str(int(value))
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def save_mapping(name: str, mapping: Mapping, *, now=None) -> None:

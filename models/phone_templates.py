@@ -14,6 +14,7 @@ shortcut against the library across every region.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from re import _constants as sre_constants  # the stdlib's own regex parser, to read patterns
@@ -27,10 +28,13 @@ from phonenumbers.tzdata import TIMEZONE_DATA
 from .errors import FieldError
 from .phones import normalise_phone, suggest_zone
 
-# Characters phonenumbers strips as punctuation, and the only ones a shape may hold; letters,
-# "#", ";", "," and "x" can start an extension or an alphanumeric number, so they are read whole.
-_SHAPE_CHARS = frozenset("0123456789 ()-.")
-_TAIL_WIDTHS = (4, 2)  # how many trailing digits a shape leaves free, widest first
+# Punctuation phonenumbers strips before it looks at the digits, and the only characters besides
+# digits (and a leading "+") a shape may hold: letters, "#", ";", "," and "x" can start an
+# extension or an alphanumeric number, so such text is read whole. With these characters alone
+# the library's answer depends on the "+" and the digits, not on where the punctuation falls.
+_PUNCTUATION = str.maketrans("", "", " ()-.")
+_LONGEST_TEXT = 64  # longer text is read whole (the library refuses text past 250 characters)
+_TAIL_WIDTHS = (6, 4, 2)  # how many trailing digits a shape leaves free, widest first
 _DESCS = (
     "general_desc",
     "fixed_line",
@@ -72,13 +76,16 @@ class _Template:
                 None, None, f"{raw!r} is not a valid phone number{self.invalid_hint}"
             )
         e164 = self.prefix + tail
-        if self.zones is None:
-            return PhoneReading(e164, self.zone, None)
-        head = e164[: self.head]
         zones = self.zones
+        if zones is None:
+            return _reading(PhoneReading, (e164, self.zone, None))
+        head = e164[: self.head]
         if head not in zones:
             zones[head] = suggest_zone(e164)
-        return PhoneReading(e164, zones[head], None)
+        return _reading(PhoneReading, (e164, zones[head], None))
+
+
+_reading = tuple.__new__  # a PhoneReading without the named tuple's Python-level __new__
 
 
 class PhoneReader:
@@ -87,7 +94,10 @@ class PhoneReader:
     def __init__(self, region: str = "US", *, max_shapes: int = 20_000):
         self.region = region.upper()
         self.max_shapes = max_shapes
-        self._shapes: dict[tuple[str, int], _Template] = {}
+        # Per free-tail width: the digits (with the "+" if written) without the tail → the
+        # template for that shape.
+        self._shapes: dict[int, dict[str, _Template]] = {width: {} for width in _TAIL_WIDTHS}
+        self._by_width = tuple(self._shapes.items())
         self._whole: dict[str, PhoneReading] = {}
         self.library_calls = 0  # how many numbers needed the library (for benchmarks and tests)
 
@@ -98,15 +108,19 @@ class PhoneReader:
         found = self._whole.get(text)
         if found is not None:
             return found
-        for width in _TAIL_WIDTHS:
-            tail = text[-width:]
-            if len(text) > width and tail.isdigit() and tail.isascii():
-                template = self._shapes.get((text[:-width], width))
+        digits = _shape_digits(text)
+        if digits is not None:
+            for width, shapes in self._by_width:
+                template = shapes.get(digits[:-width])
                 if template is not None:
-                    return template.read(raw, tail)
-        return self._read_with_library(raw, text)
+                    return template.read(raw, digits[-width:])
+        return self._read_with_library(raw, text, digits)
 
-    def _read_with_library(self, raw: str, text: str) -> PhoneReading:
+    def shapes(self) -> int:
+        """How many shapes are remembered."""
+        return sum(len(shapes) for shapes in self._shapes.values())
+
+    def _read_with_library(self, raw: str, text: str, digits: str | None) -> PhoneReading:
         self.library_calls += 1
         try:
             e164 = normalise_phone(text, self.region)
@@ -116,49 +130,43 @@ class PhoneReader:
         else:
             reading = PhoneReading(e164, suggest_zone(e164), None)
             invalid = False
-        template = self._generalise(text, reading, invalid)
+        template = None if digits is None else self._generalise(text, digits, reading, invalid)
         if template is None:
             if len(self._whole) >= self.max_shapes:
                 self._whole.clear()
             self._whole[text] = reading
         return reading
 
-    def _generalise(self, text: str, reading: PhoneReading, invalid: bool) -> _Template | None:
+    def _generalise(
+        self, text: str, digits: str, reading: PhoneReading, invalid: bool
+    ) -> _Template | None:
         """A template for ``text``'s shape when the library provably ignores its last digits."""
-        if not text:
-            return None
-        if text[0] == "+":
-            if not _SHAPE_CHARS.issuperset(text[1:]):
-                return None
-        elif not _SHAPE_CHARS.issuperset(text):
-            return None
         try:
             number = phonenumbers.parse(text, self.region)
         except phonenumbers.NumberParseException:
             return None  # kept whole: parse failures are rare and their reasons vary
         nsn = pnu.national_significant_number(number)
-        digits = sum(c.isdigit() for c in text)
+        plain = digits.removeprefix("+")
+        default = None if digits[0] == "+" else self.region
+        consumed = len(plain) - len(nsn)  # international prefix, country code, national prefix
         for width in _TAIL_WIDTHS:
-            tail = text[-width:]
-            if len(text) <= width or not tail.isdigit() or len(nsn) <= width:
+            if len(plain) <= width or len(nsn) <= width:
                 continue
-            if not nsn.endswith(tail):
+            if not nsn.endswith(plain[-width:]):
                 return None
-            default = None if text[0] == "+" else self.region
-            consumed = digits - len(nsn)  # international prefix, country code, national prefix
             reach = max(
                 0 if default is None else _idd_width(default),
-                consumed + _prefix_reach(number.country_code, default),
+                consumed + _prefix_reach(number.country_code, default, plain[:-width], width),
             )
-            if reach > digits - width:
+            if reach > len(plain) - width:
                 continue
-            plain = "".join(c for c in text if c.isdigit())
             if not _tail_is_free(number.country_code, default, width, plain[:-width], reach):
                 continue
             template = self._template(text, reading, invalid, width)
-            if len(self._shapes) >= self.max_shapes:
-                self._shapes.clear()
-            self._shapes[(text[:-width], width)] = template
+            if self.shapes() >= self.max_shapes:
+                for shapes in self._shapes.values():
+                    shapes.clear()
+            self._shapes[width][digits[:-width]] = template
             return template
         return None
 
@@ -168,13 +176,23 @@ class PhoneReader:
             return _Template("", invalid_hint=hint)
         e164 = reading.e164
         free_from = len(e164) - width
-        # The zone is looked up by the number's first digits (no more than the zone data's
-        # longest prefix for the country); the number's type (fixed, mobile, toll-free) cannot
-        # change within a shape.
-        head = 1 + _zone_prefix_length(e164[1 : min(4, free_from)])
+        # The zone is looked up by the number's first digits (no more than the longest prefix
+        # in the zone data that agrees with the shape's fixed digits); the number's type (fixed,
+        # mobile, toll-free) cannot change within a shape.
+        head = 1 + _zone_prefix_length(e164[1:free_from])
         if free_from >= head:
             return _Template(e164[:free_from], zone=reading.zone)
         return _Template(e164[:free_from], zones={e164[:head]: reading.zone}, head=head)
+
+
+def _shape_digits(text: str) -> str | None:
+    """The digits of ``text`` (after its "+", if it starts with one), or ``None`` when it holds
+    anything but digits and the punctuation a shape may hold."""
+    digits = text.translate(_PUNCTUATION)
+    body = digits[1:] if text[:1] == "+" else digits
+    if body.isdigit() and body.isascii() and len(text) <= _LONGEST_TEXT:
+        return digits
+    return None
 
 
 def _metadata(country_code: int, region: str | None) -> list:
@@ -189,15 +207,25 @@ def _metadata(country_code: int, region: str | None) -> list:
     return [m for m in found if m is not None]
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=8192)
 def _zone_prefix_length(start: str) -> int:
-    """The longest zone-data prefix that a number whose digits begin with ``start`` could match."""
-    return max(
-        (len(key) for key in TIMEZONE_DATA if key.startswith(start) or start.startswith(key)),
-        default=0,
-    )
+    """The longest zone-data prefix that a number whose digits begin with ``start`` could match:
+    one of ``start``'s own prefixes, or a longer one that begins with ``start``."""
+    longest = max((n for n in range(1, len(start) + 1) if start[:n] in TIMEZONE_DATA), default=0)
+    keys = _zone_keys()
+    i = bisect.bisect_left(keys, start)
+    while i < len(keys) and keys[i].startswith(start):
+        longest = max(longest, len(keys[i]))
+        i += 1
+    return longest
 
 
+@functools.cache
+def _zone_keys() -> list[str]:
+    return sorted(TIMEZONE_DATA)
+
+
+@functools.lru_cache(maxsize=8192)  # a list's numbers share heads: an area code, an exchange
 def _tail_is_free(country_code: int, region: str | None, width: int, head: str, reach: int) -> bool:
     """Whether no number pattern of the country (or of the default region) can tell apart the
     numbers ``head`` + any ``width`` digits.
@@ -209,12 +237,51 @@ def _tail_is_free(country_code: int, region: str | None, width: int, head: str, 
     if suspects is None:
         return False
     wild = "D" * width
-    for start in range(0, min(reach, len(head)) + 1):
+    for start in _possible_starts(country_code, region, head[:reach]):
         probe = head[start:] + wild
         for every, some in suspects:
             if every.fullmatch(probe) is None and some.fullmatch(probe) is not None:
                 return False  # some tails match and others may not
     return True
+
+
+@functools.lru_cache(maxsize=8192)
+def _possible_starts(
+    country_code: int, region: str | None, head: str, national_prefix: bool = True
+) -> tuple[int, ...]:
+    """Where in ``head`` the national number may start: after nothing, or after what a prefix
+    rule could strip (the default region's international and national prefixes, the country
+    code, the country's national prefix; without ``national_prefix``, where that one would be
+    looked for). A superset of what the library can do, much smaller than every place up to
+    the prefix rules' reach."""
+    main = pnu.PhoneMetadata.metadata_for_region_or_calling_code(
+        country_code, pnu.region_code_for_country_code(country_code)
+    )
+    own = pnu.PhoneMetadata.metadata_for_region(region) if region else None
+    prefixes = []
+    for meta in (main, own):
+        national = meta.national_prefix_for_parsing if meta is not None else None
+        if not national_prefix:
+            national = None
+        if national and not _PLAIN_PREFIX.fullmatch(national):
+            return tuple(range(len(head) + 1))  # a prefix rule we do not read: every place
+        prefixes.append(f"(?:{national})?" if national else "")
+    country = f"{country_code}{prefixes[0]}"
+    options = [country]
+    if own is not None:
+        options.append(f"{own.country_code}{prefixes[1]}")
+        options.append(prefixes[1])
+        if own.international_prefix:
+            if not _PLAIN_PREFIX.fullmatch(own.international_prefix):
+                return tuple(range(len(head) + 1))
+            options.append(f"(?:{own.international_prefix}){country}")
+    strip = re.compile("|".join(f"(?:{option})" for option in options))
+    return tuple(s for s in range(len(head) + 1) if s == 0 or strip.fullmatch(head[:s]))
+
+
+# Prefix rules read as plain regular expressions over digits: no anchors or look-arounds, which
+# would behave differently on the head alone than on the whole number.
+_PLAIN_PREFIX = re.compile(r"[0-9\\d|()?:\[\]{},*+-]*")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -268,24 +335,47 @@ def _wildcard(pattern: str, *, every: bool) -> str | None:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=1024)
-def _prefix_reach(country_code: int, region: str | None) -> int:
+@functools.lru_cache(maxsize=8192)
+def _prefix_reach(country_code: int, region: str | None, head: str = "", width: int = 0) -> int:
     """How far past the consumed prefix the prefix-matching rules may look: the national
     prefix of the country's main region (and of the default region), the leading digits that
-    tell apart regions sharing the country code."""
+    tell apart regions sharing the country code. A national prefix that cannot match numbers
+    ``head`` + ``width`` digits anywhere (Brazil's and Japan's start with 0) is left out."""
     reach = 3  # a country code has at most three digits
     main = pnu.PhoneMetadata.metadata_for_region_or_calling_code(
         country_code, pnu.region_code_for_country_code(country_code)
     )
+    # Where the national prefix would be matched: after what the country code (and the
+    # international prefix) may take, all inside ``head`` when it is long enough.
+    starts = None
+    if head and len(head) >= 3 + (_idd_width(region) if region else 0):
+        starts = _possible_starts(country_code, region, head, national_prefix=False)
     for meta in (main, pnu.PhoneMetadata.metadata_for_region(region) if region else None):
-        if meta is not None and meta.national_prefix_transform_rule:
+        national = meta.national_prefix_for_parsing if meta is not None else None
+        if not national:
+            continue
+        if starts is not None and not _may_match(national, head + "D" * width, starts):
+            continue
+        if meta.national_prefix_transform_rule:
             return _UNBOUNDED  # rewrites the number's head: the national number is no suffix
-        if meta is not None and meta.national_prefix_for_parsing:
-            reach = max(reach, _max_width(meta.national_prefix_for_parsing))
+        reach = max(reach, _max_width(national))
     for meta in _metadata(country_code, None):
         if meta.leading_digits:
             reach = max(reach, _max_width(meta.leading_digits))
     return reach
+
+
+def _may_match(prefix: str, probe: str, starts) -> bool:
+    """Whether the prefix rule could match the number at one of ``starts``, whatever digits
+    the wildcards ``D`` stand for."""
+    some = _some_digit(prefix)
+    return some is None or any(some.match(probe[start:]) for start in starts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _some_digit(pattern: str):
+    wild = _wildcard(pattern, every=False)
+    return None if wild is None else re.compile(wild)
 
 
 @functools.lru_cache(maxsize=256)

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from models.catalog import SOURCES
 from models.errors import CallqError
 from models.exporting import export_to_file
 from models.importing import ImportOptions, plan_import, run_import
@@ -577,3 +578,48 @@ def test_cli_import_then_export_round_trip(cli, tmp_path):
     assert out.read_text().startswith("name,company,title,phone")
     again = cli("import", out, "--json").json["report"]
     assert again["skipped_duplicates"] == 2 and again["imported"] == 0
+
+
+def test_duplicates_name_their_line_across_chunks_after_long_and_skipped_rows(
+    db, rep, tmp_path, monkeypatch
+):
+    import models.importing as importing
+
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    path = tmp_path / "lines.csv"
+    path.write_text(
+        "Name,Phone,Notes\n"
+        'Ana,+12125550101,"two\nlines"\n'  # 2-3
+        "\n"  # 4: blank, skipped
+        "Ben,+12125550102,\n"  # 5
+        ",+12125550109,\n"  # 6: no name, rejected
+        "Cara,+12125550103,\n"  # 7
+        "Again Ana,+12125550101,\n"  # 8
+        "Again Ben,+12125550102,\n"  # 9
+        "Again Cara,+12125550103,\n"  # 10
+    )
+    _, report = run(path, rep, skip_invalid=True)
+    dupes = {p.line: p.reason for p in report.problems if p.kind == "duplicate"}
+    assert "as line 2:" in dupes[8] and "as line 5:" in dupes[9] and "as line 7:" in dupes[10]
+
+
+def test_update_changes_only_what_the_row_gives(db, rep, tmp_path):
+    existing = add_lead(
+        {"name": "Ana Silva", "phone": "+12125550123", "industry": "restaurant", "source": "shows"},
+        now=NOW,
+    )
+    path = tmp_path / "update.csv"
+    path.write_text("Name,Phone,Title\nAna Silva,+12125550123,Owner\n")
+    _, report = run(path, rep, duplicates="update")
+    assert report.updated == 1
+    ana = Lead.get_by_id(existing.id)
+    assert (ana.title, ana.industry, ana.source) == ("Owner", "restaurant", "shows")
+
+
+def test_the_users_own_sources_are_known(db, rep, tmp_path):
+    path = tmp_path / "sources.csv"
+    path.write_text("Name,Phone,Source\nAna,+12125550123,Trade press\nBen,+12125550124,Pigeon\n")
+    _, report = run(path, rep, sources={**SOURCES, "trade_press": "Trade press"})
+    assert [(line, col) for line, col, _ in problems(report)] == [(3, "Source")]
+    _, report = run(path, rep, sources={**SOURCES, "trade_press": "Trade press"}, skip_invalid=True)
+    assert leads()["Ana"].source == "trade_press"

@@ -114,10 +114,45 @@ def test_memory_stays_bounded():
     reader = PhoneReader("US", max_shapes=100)
     for i in range(1000):
         reader.read(f"+1 {200 + i % 700} 555 01{i % 100:02d}")
-    assert len(reader._shapes) <= 100 and len(reader._whole) <= 100
+    assert reader.shapes() <= 100 and len(reader._whole) <= 100
 
 
 def test_blank_and_odd_input_is_read_by_the_library():
     reader = PhoneReader("US")
     assert reader.read("   ").problem is not None
     assert reader.read("").problem is not None
+
+
+def test_punctuation_anywhere_gives_the_librarys_answer():
+    rng = random.Random(3)
+    for default in ("US", "GB", "DE", "IN", "BR"):
+        reader = PhoneReader(default)
+        numbers = variants(rng, default, 6) + variants(rng, "US", 3) + variants(rng, "GB", 3)
+        written = []
+        for raw in numbers:
+            # The same digits with their spaces, dashes, dots and brackets moved about.
+            out = []
+            for c in raw:
+                out.append(rng.choice(["", " ", "-", ".", "(", ")"]) if c in " -()." else c)
+                if c.isdigit() and rng.random() < 0.2:
+                    out.append(rng.choice(" -."))
+            written.append("".join(out).strip())
+        for raw in written + written:
+            assert tuple(reader.read(raw)) == library(raw, default), (raw, default)
+
+
+def test_a_real_territory_needs_a_library_call_per_area_code_not_per_exchange():
+    reader = PhoneReader("US")
+    rng = random.Random(2)
+    areas = ["212", "415", "312", "617", "720", "206", "305", "404", "512", "303"]
+    for i in range(5000):
+        area, exchange, line = rng.choice(areas), rng.randint(200, 999), rng.randint(0, 9999)
+        style = i % 3
+        if style == 0:
+            reader.read(f"({area}) {exchange}-{line:04d}")
+        elif style == 1:
+            reader.read(f"+1 {area} {exchange} {line:04d}")
+        else:
+            reader.read(f"{area}.{exchange}.{line:04d}")
+    # One shape per area code and first digit of the exchange, with a "+1" or without.
+    assert reader.library_calls <= len(areas) * 8 * 2

@@ -92,6 +92,7 @@ def cmd_import(ctx) -> int:
         values=args.value,
         mapping_name=args.mapping,
         default_zone=args.default_zone,
+        sources=ctx.sources,
     )
     plan = plan_import(args.file, options)
     if args.save_mapping:

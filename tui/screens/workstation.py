@@ -86,6 +86,7 @@ class WorkstationScreen(Screen):
         Binding("q", "quit", "Quit", id="quit", show=False),
         Binding("p", "pause_block", "Pause/resume block", id="pause_block", show=False),
         Binding("ctrl+r", "refresh", "Refresh queue", id="refresh", show=False),
+        Binding("i", "import_leads", "Import leads from a file", id="import_leads", show=False),
     ]
 
     entry: reactive[Any | None] = reactive(None, always_update=True, init=False)
@@ -199,6 +200,16 @@ class WorkstationScreen(Screen):
 
     def action_refresh(self) -> None:
         self.queue.reload()
+
+    def action_import_leads(self) -> None:
+        from ..dialogs.import_file import ImportDialog
+
+        def done(report) -> None:
+            if report is not None:
+                self.notify(f"Import: {report.summary()}.")
+                self.queue.reload()
+
+        self.app.push_screen(ImportDialog(), done)
 
     # -- outcomes -----------------------------------------------------------------------------
 
