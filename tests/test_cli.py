@@ -183,8 +183,8 @@ def test_opening_the_workstation_does_not_import_every_command():
     """Start-up is what a rep feels: no subcommand's heavy imports (vobject, icalendar…)."""
     code = (
         "import sys\n"
-        "from tui.cli import _parse\n"
-        "args = _parse(['--db', 'x.db', '--no-mouse'])\n"
+        "from tui.cli import parse_args\n"
+        "args = parse_args(['--db', 'x.db', '--no-mouse'])\n"
         "assert args.command is None and args.no_mouse\n"
         "print(sorted(m for m in sys.modules if m in ('models.exporting', 'models.importing',"
         " 'vobject', 'icalendar', 'tui.cli.leads')))\n"

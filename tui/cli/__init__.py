@@ -7,6 +7,7 @@ Each module here that defines ``register(subparsers)`` adds its subcommands.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import pkgutil
@@ -19,13 +20,14 @@ from .context import Context
 PROG = "callq"
 
 
-def _global_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The ``callq`` parser; without ``commands`` only the global options (the workstation
+    needs no subcommand, and importing every command's modules costs its start-up time)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A keyboard-driven call-queue workstation for prospecting. "
         "With no command, opens the workstation.",
         epilog="Exit codes: 0 ok, 1 user error, 2 usage. Each command has --help.",
-        add_help=add_help,
     )
     parser.add_argument(
         "--db",
@@ -42,12 +44,9 @@ def _global_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
         "--no-mouse", action="store_true", help="workstation: ignore the mouse entirely"
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    return parser
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line: global options and every subcommand."""
-    parser = _global_parser()
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         if info.name.startswith("_"):
@@ -60,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``callq`` with ``argv``; returns the exit code."""
-    args = _parse(sys.argv[1:] if argv is None else list(argv))
+    args = parse_args(argv)
     ctx = Context(args)
     try:
         ctx.now  # noqa: B018 - a bad --now is reported before anything runs
@@ -78,16 +77,17 @@ def main(argv: list[str] | None = None) -> int:
         ctx.close()
 
 
-def _parse(argv: list[str]) -> argparse.Namespace:
-    # The workstation (no command) skips importing every subcommand's module: start-up time
-    # is what a rep feels most.
-    quick, rest = _global_parser(add_help=False).parse_known_args(argv)
-    if not rest:
-        quick.command = None
-        return quick
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Global options alone open the workstation without loading any command's modules."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not any(arg in ("-h", "--help") for arg in argv):
+        lean, rest = build_parser(commands=False).parse_known_args(argv)
+        if not rest:
+            return lean
     return build_parser().parse_args(argv)
 
 
+@functools.lru_cache(maxsize=1)
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
