@@ -62,6 +62,18 @@ def running_block(rep: Rep | None) -> TimeBlock | None:
     )
 
 
+def is_live(block: TimeBlock, now: dt.datetime) -> bool:
+    """Whether the block is being timed at ``now``: a touch logged then belongs to it.
+
+    A paused block is live (the rep is still at it). A crashed one is not: its time stopped at
+    the last heartbeat, and stays stopped there whether the rep ends it there or resumes it (the
+    gap is left out), so a touch logged after that lies outside the block either way; counting it
+    in would make the block's summary claim work its clock does not. Nor is a block that had not
+    started by ``now`` (a ``--now`` in the past) or had ended.
+    """
+    return block.ended_at is None and block.started_at <= now and not is_crashed(block, now)
+
+
 def is_crashed(block: TimeBlock, now: dt.datetime) -> bool:
     """Whether the block's keeper stopped beating: callq has not been running since then."""
     return (

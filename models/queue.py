@@ -14,6 +14,11 @@ Callable now: the lead's call window (its own, else its industry's preset) is op
 prospect's wall clock, decided once per distinct (zone, window) pair, then filtered in SQL.
 Email leads are callable any time. ``lost`` and ``do_not_contact`` leads never appear.
 
+Nights and weekends: with few pairs open, the callable groups read each open pair's leads in
+score order, and the tail reads each pair's leads in time order, entering a closed pair only
+when the page reaches its opening time (:class:`_Merge`), so a rebuild touches at most
+(pairs × page) rows however many leads wait for a window (indexes of migration v008).
+
 Score, in points (1 point = 1 hour): hours overdue + likelihood/5 + a bonus for warm sources
 (referral 12, endless chain 10, centre of influence 8, networking 4, shows/webinars 2) − one per
 unanswered attempt (up to 24). Its SQL form, :data:`RANK_SQL`, is indexed (migration v003).
@@ -22,10 +27,13 @@ unanswered attempt (up to 24). Its SQL form, :data:`RANK_SQL`, is indexed (migra
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
+import itertools
 import json
 import threading
 import zoneinfo
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -76,15 +84,19 @@ RANK_SQL = (
 )
 MAX_BONUS_MINUTES = 100 * 12 + 720
 MAX_PENALTY_MINUTES = ATTEMPT_PENALTY_CAP * 60
-EPOCH_SQL = "((julianday(next_touch_at) - 2440587.5) * 86400.0)"
-OPEN_SQL = (
-    "(channel = 'email' OR (zone, COALESCE(call_window, industry)) IN"
-    " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)))"
+# A lead's (zone, call window) pair as one key; email leads, callable at any hour, are pair ''.
+# Must read exactly as in migration v008 (indexed as an expression, like RANK_SQL).
+PAIR_SQL = (
+    "(CASE channel WHEN 'email' THEN '' ELSE zone || '|' || COALESCE(call_window, industry) END)"
 )
+EMAIL_PAIR = ""
 GROUPS = ("callback", "overdue", "due", "later", "upcoming", "exhausted")
-LATER_HORIZONS = (1, 4, 12)  # hours ahead, read in turn before the rest of today
-CHUNK = 256
 FAR = 1e18
+INF = float("inf")
+MAX_ID = 2**63 - 1
+READ_FIRST = 32  # rows a merged stream reads at first; then as many as it has read so far
+SCAN_FACTOR, SCAN_EXTRA = 4, 64  # the rank walk reads at most 4 rows per lead wanted (+64)
+FEW_OPEN = 8  # at most one pair in 8 open: read the callable groups pair by pair at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,15 +215,22 @@ def _iso(value: pendulum.DateTime | None) -> str | None:
 
 @dataclass
 class _Pairs:
-    """Open-now state of every (zone, window key) pair in the database, valid for a while."""
+    """Open-now state of every (zone, window key) pair in the database, valid for a while.
+
+    ``keys`` maps each pair's key as :data:`PAIR_SQL` computes it to its schedule (None when
+    this system does not know the zone or cannot read the window: such leads are never callable
+    and wait in the tail). Between ``start`` and ``until`` no pair opens or closes, so the open
+    keys and each closed pair's next opening hold for every instant in between.
+    """
 
     presets: Presets
     start: float
     until: float  # the first instant at which some pair opens or closes
     schedules: dict[tuple[str, str], Schedule]
-    open_json: str
-    table: list[list[Any]]
-    _table_json: str | None = None
+    keys: dict[str, Schedule | None]
+    open_keys: list[str]  # open now, and EMAIL_PAIR (callable at any hour)
+    open_json: str  # the same, for json_each()
+    closed: list[tuple[tuple[float], str]]  # ((next opening,), key), soonest first; inf: never
 
     def schedule_for(self, zone: str, industry: str | None, call_window: str | None, now: float):
         found = self.schedules.get((zone, call_window or industry or ""))
@@ -219,32 +238,30 @@ class _Pairs:
             found = schedule(window_for(industry, call_window, self.presets), zone, now)
         return found
 
-    def first_opening(self, now: float) -> float | None:
-        """The first instant after ``now`` at which some closed pair opens."""
-        found = [sched.next_open(now) for sched in self.schedules.values()]
-        return min((t for t in found if t is not None and t > now), default=None)
+    def callable_from(self, key: str, ts: float) -> float:
+        """When a lead of pair ``key`` due at ``ts`` (not before now) becomes callable."""
+        if key == EMAIL_PAIR:
+            return ts
+        sched = self.keys.get(key)
+        if sched is None:
+            return ts
+        found = _next_open(sched, ts)
+        return INF if found is None else found
 
-    def opening_between(self, now: float, ts: float) -> list[list[str]]:
-        """The pairs closed at ``now`` whose window opens before ``ts``."""
-        found = []
-        for (zone, wkey), sched in self.schedules.items():
-            opens = sched.next_open(now)
-            if opens is not None and now < opens < ts:
-                found.append([zone, wkey])
-        return found
 
-    @property
-    def table_json(self) -> str:
-        """Each pair's next open intervals, for ordering the not-yet-callable tail in SQL."""
-        if self._table_json is None:
-            self._table_json = json.dumps(self.table)
-        return self._table_json
+def _next_open(sched: Schedule, ts: float) -> float | None:
+    """The first open instant at or after ``ts``, looked up past the schedule's end if need be."""
+    found = sched.next_open(ts) if sched.covers(ts) else None
+    if found is None:
+        found = _first(sched.window, sched.zone, ts, True)
+    return found
 
 
 def _distinct(column: str) -> list[str]:
     """Distinct values of an indexed column, by skipping through the index (cheap at 1M rows)."""
     sql = (
-        f"WITH RECURSIVE v(x) AS (SELECT MIN({column}) FROM lead UNION ALL"
+        f"WITH RECURSIVE v(x) AS (SELECT MIN({column}) FROM lead WHERE {column} IS NOT NULL"
+        " UNION ALL"
         f" SELECT (SELECT MIN({column}) FROM lead WHERE {column} > v.x) FROM v"
         " WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL"
     )
@@ -258,60 +275,39 @@ def _pairs(presets: Presets, now: float) -> _Pairs:
     """Decide open/closed once per distinct (zone, window) pair; reused until one flips."""
     zones = tuple(_distinct("zone"))
     industries = tuple(_distinct("industry"))
-    overrides = tuple(
-        database.execute_sql(
-            "SELECT DISTINCT call_window, zone FROM lead INDEXED BY lead_own_window"
-            " WHERE call_window IS NOT NULL"
-        ).fetchall()
-    )
-    key = (id(presets), zones, industries, overrides)
+    own_windows = tuple(_distinct("call_window"))  # a handful, found through lead_own_window
+    key = (id(presets), zones, industries, own_windows)
     cached = _PAIRS.get(key)
     if cached is not None and cached.start <= now < cached.until:
         return cached
     combos = [(z, i, None) for z in zones for i in industries]
-    combos += [(z, None, w) for w, z in overrides]
+    combos += [(z, None, w) for z in zones for w in own_windows]
     schedules: dict[tuple[str, str], Schedule] = {}
-    opened: list[list[str]] = []
-    table: list[list[Any]] = []
+    keys: dict[str, Schedule | None] = {}
+    open_keys = [EMAIL_PAIR]
+    closed: list[tuple[tuple[float], str]] = []
     until = now + DAY
     for zone, industry, call_window in combos:
+        wkey = call_window or industry
+        pair = f"{zone}|{wkey}"
         try:
             sched = schedule(window_for(industry, call_window, presets), zone, now)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            continue  # a zone this system does not know: never callable, never crashes
-        wkey = call_window or industry
-        schedules[(zone, wkey)] = sched
-        flip = sched.next_flip(now)
-        until = min(until, flip)
+            keys[pair] = None  # a zone this system does not know: never callable, never crashes
+            continue
+        schedules[(zone, wkey)] = keys[pair] = sched
+        until = min(until, sched.next_flip(now))
         if sched.open_at(now):
-            opened.append([zone, wkey])
-        row: list[Any] = [f"{zone}|{wkey}"]
-        for opens, closes in _intervals_ahead(sched, now + 2 * DAY + 7200):
-            row += [_text(opens), _text(closes)]  # as stored text: compared without parsing
-        table.append(row)
-    width = max((len(row) for row in table), default=1)
-    for row in table:
-        row += [NEVER] * (width - len(row))
-    made = _Pairs(presets, now, until, schedules, json.dumps(opened), table)
+            open_keys.append(pair)
+        else:
+            opens = _next_open(sched, now)
+            closed.append(((INF if opens is None else opens,), pair))
+    closed.sort()
+    made = _Pairs(presets, now, until, schedules, keys, open_keys, json.dumps(open_keys), closed)
     if len(_PAIRS) > 16:
         _PAIRS.clear()
     _PAIRS[key] = made
     return made
-
-
-def _intervals_ahead(sched: Schedule, horizon: float) -> list[tuple[float, float]]:
-    """The pair's open intervals starting before ``horizon``, and then the next one after them
-    (looked up past the schedule's end if need be), so any time before ``horizon`` finds its
-    next opening in the list."""
-    found = [(o, c) for o, c in zip(sched.opens, sched.closes, strict=True) if o < horizon]
-    later = [(o, c) for o, c in zip(sched.opens, sched.closes, strict=True) if o >= horizon]
-    if later:
-        found.append(later[0])
-    elif not found or found[-1][1] != float("inf"):
-        after = _first(sched.window, sched.zone, sched.end, True)
-        if after is not None:
-            found.append((after, FAR))
-    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,6 +320,238 @@ class _Walk:
     done: bool = False
     last: tuple = ()  # keyset: the sort key and id of the last row taken
     taken: int = 0
+    source: Any = None  # the merge behind overdue, due and later
+
+
+class _Stream:
+    """One ordered source of rows (a pair's leads, the callbacks), read on by keyset.
+
+    ``fetch(after, limit)`` returns ``(rows, after)``: up to ``limit`` rows as (merge key,
+    value) past ``after``, and the keyset to continue from.
+    """
+
+    __slots__ = ("_fetch", "after", "rows", "done", "read")
+
+    def __init__(self, fetch, after: tuple):
+        self._fetch = fetch
+        self.after = after
+        self.rows: deque[tuple] = deque()
+        self.done = False
+        self.read = 0
+
+    def read_on(self, limit: int | None) -> None:
+        rows, self.after = self._fetch(self.after, -1 if limit is None else limit)
+        self.rows.extend(rows)
+        self.read += len(rows)
+        self.done = limit is None or len(rows) < limit
+
+
+class _Merge:
+    """Rows of many ordered streams in one order, reading each stream only as far as needed.
+
+    A stream enters with a lower bound on its keys and is read (a few rows first, more each time
+    it keeps coming first) only when that bound reaches the front, so a stream whose rows all
+    come after the page is never read, and none reads much more than the page. Streams known by
+    a bound alone wait in ``waiting`` (sorted by bound) and are made by ``enter`` only when their
+    bound is next: a rebuild at night costs the few pairs that open first, not every pair.
+    """
+
+    def __init__(self, waiting: list[tuple] = (), enter=None) -> None:
+        self._heap: list[tuple] = []
+        self._seq = itertools.count()
+        self._waiting = waiting  # (bound, name), sorted
+        self._next = 0
+        self._enter = enter
+
+    def add(self, bound: tuple, stream: _Stream) -> None:
+        """Enter ``stream``: none of its rows sorts before ``bound`` (a key or a key's prefix)."""
+        heapq.heappush(self._heap, (bound, next(self._seq), stream, None))
+
+    def take(self, n: int | None) -> list[tuple]:
+        """The next ``n`` values in key order (``None``: all of them)."""
+        out: list[tuple] = []
+        heap, waiting = self._heap, self._waiting
+        while n is None or len(out) < n:
+            if self._next < len(waiting) and (not heap or waiting[self._next][0] <= heap[0][0]):
+                bound, name = waiting[self._next]
+                self._next += 1
+                self.add(bound, self._enter(name))
+                continue
+            if not heap:
+                break
+            key, _, stream, value = heapq.heappop(heap)
+            if value is None:  # its bound came first: read the stream on from there
+                left = None if n is None else n - len(out)
+                stream.read_on(None if left is None else min(left, max(READ_FIRST, stream.read)))
+            else:
+                out.append(value)
+            if stream.rows:
+                row_key, row_value = stream.rows.popleft()
+                heapq.heappush(heap, (row_key, next(self._seq), stream, row_value))
+            elif not stream.done:
+                heapq.heappush(heap, (key, next(self._seq), stream, None))
+        return out
+
+
+class _Ranked:
+    """A callable group (overdue or due) in score order.
+
+    In the day most pairs are open and one walk over the rank index finds callable leads
+    densely. At night it would wade through leads whose windows are closed, so when few pairs are
+    open, or when the walk has read ``SCAN_FACTOR`` rows per lead wanted without filling the
+    page, the group is read pair by pair instead: each open pair's leads in score order from
+    ``lead_queue_pair_rank``, merged, touching at most (open pairs × page) rows.
+    """
+
+    def __init__(self, view: QueueView, group: str):
+        self.view = view
+        now_min, sot_min = view._now_ts / 60, view._sot_ts / 60
+        if group == "overdue":
+            low, self.high = -FAR, sot_min + MAX_PENALTY_MINUTES
+            self.time_cond, self.times = "next_touch_at < ?", (view._sot_db,)
+        else:
+            low, self.high = sot_min - MAX_BONUS_MINUTES, now_min + MAX_PENALTY_MINUTES
+            self.time_cond = "next_touch_at >= ? AND next_touch_at <= ?"
+            self.times = (view._sot_db, view._now_db)
+        self.where = (
+            f"{ACTIVE} AND next_touch_fixed = 0 AND {RANK_SQL} >= ? AND {RANK_SQL} <= ?"
+            f" AND {self.time_cond} AND {OWNED} AND ({RANK_SQL} > ? OR id > ?)"
+        )
+        self.after = (low, 0)  # keyset: every lead up to here has been looked at
+        self.merge: _Merge | None = None
+        pairs = view._pairs
+        if len(pairs.open_keys) * FEW_OPEN <= len(pairs.keys):
+            self._by_pair()
+
+    def _params(self, after: tuple) -> tuple:
+        return (after[0], self.high, *self.times, self.view._rep_id, after[0], after[1])
+
+    def take(self, n: int | None) -> list[tuple]:
+        """The next ``n`` callable leads as (id, rank)."""
+        rows = self._scan(n) if self.merge is None else []
+        if self.merge is not None and (n is None or len(rows) < n):
+            rows += self.merge.take(None if n is None else n - len(rows))
+        return rows
+
+    def _scan(self, n: int | None) -> list[tuple]:
+        params = self._params(self.after)
+        budget = -1 if n is None else n * SCAN_FACTOR + SCAN_EXTRA
+        rows = _run(
+            f"SELECT id, r FROM (SELECT id, {RANK_SQL} AS r, {PAIR_SQL} AS k"
+            f" FROM lead INDEXED BY lead_queue_rank WHERE {self.where}"
+            f" ORDER BY {RANK_SQL}, id LIMIT ?) WHERE k IN (SELECT value FROM json_each(?))"
+            " LIMIT ?",
+            (*params, budget, self.view._pairs.open_json, -1 if n is None else n),
+        )
+        if rows:
+            self.after = (rows[-1][1], rows[-1][0])
+        if n is not None and len(rows) == n:
+            return rows
+        last = None
+        if budget != -1:  # was the budget spent, or the group?
+            last = _run(
+                f"SELECT {RANK_SQL}, id FROM lead INDEXED BY lead_queue_rank WHERE {self.where}"
+                f" ORDER BY {RANK_SQL}, id LIMIT 1 OFFSET ?",
+                (*params, budget - 1),
+            )
+        if last:
+            self.after = last[0]
+            self._by_pair()
+        else:
+            self.merge = _Merge()  # nothing left
+        return list(rows)
+
+    def _by_pair(self) -> None:
+        """Merge the open pairs from here on, each entered at its first lead's rank."""
+        heads = _run(
+            f"SELECT j.value, (SELECT {RANK_SQL} FROM lead INDEXED BY lead_queue_pair_rank"
+            f" WHERE {PAIR_SQL} = j.value AND {self.where} ORDER BY {RANK_SQL}, id LIMIT 1)"
+            " FROM json_each(?) AS j",
+            (*self._params(self.after), self.view._pairs.open_json),
+        )
+        self.merge = _Merge()
+        for key, head in heads:
+            if head is not None:
+                self.merge.add((head,), _Stream(functools.partial(self._read, key), self.after))
+
+    def _read(self, key: str, after: tuple, limit: int) -> tuple[list[tuple], tuple]:
+        rows = _run(
+            f"SELECT id, {RANK_SQL} FROM lead INDEXED BY lead_queue_pair_rank"
+            f" WHERE {PAIR_SQL} = ? AND {self.where} ORDER BY {RANK_SQL}, id LIMIT ?",
+            (key, *self._params(after), limit),
+        )
+        if rows:
+            after = (rows[-1][1], rows[-1][0])
+        return [((rank, lead_id), (lead_id, rank)) for lead_id, rank in rows], after
+
+
+class _Later:
+    """Due today and not callable now, in the order they become callable (then due, id).
+
+    Within one pair, a later due time never opens earlier, so each pair read in time order from
+    ``lead_queue_pair`` is already in the queue's order; the pairs are merged. A closed pair
+    enters at its next opening (nothing of it opens sooner) and is not read until the page
+    reaches that time; an open pair's leads due later today enter at their first lead. So the
+    first page reads the few pairs that open first, not every lead waiting overnight.
+    """
+
+    def __init__(self, view: QueueView):
+        self.view = view
+        pairs = view._pairs
+        now, now_db = view._now_ts, view._now_db
+        start = ("", 0)  # everything due, even long ago
+        past_now = (now_db, MAX_ID)  # only what is due after now (before that is callable)
+        self.merge = _Merge(
+            pairs.closed, lambda key: _Stream(functools.partial(self._read, key), start)
+        )
+        for key, sched in pairs.keys.items():
+            if sched is None:  # a zone or window this system cannot read: waits from now
+                self.merge.add((now,), _Stream(functools.partial(self._read, key), start))
+        heads = _run(
+            "SELECT j.value, (SELECT next_touch_at FROM lead INDEXED BY lead_queue_pair"
+            f" WHERE {PAIR_SQL} = j.value AND {ACTIVE} AND next_touch_fixed = 0"
+            f" AND next_touch_at > ? AND next_touch_at < ? AND {OWNED}"
+            " ORDER BY next_touch_at, id LIMIT 1) FROM json_each(?) AS j",
+            (now_db, view._eot_db, view._rep_id, pairs.open_json),
+        )
+        for key, head in heads:
+            if head is not None:
+                bound = (pairs.callable_from(key, max(_epoch(head), now)),)
+                self.merge.add(bound, _Stream(functools.partial(self._read, key), past_now))
+        self.merge.add((now,), _Stream(self._read_callbacks, past_now))
+
+    def take(self, n: int | None) -> list[tuple]:
+        """The next ``n`` leads as (id, callable-from epoch; inf when the window never opens)."""
+        return self.merge.take(n)
+
+    def _read(self, key: str, after: tuple, limit: int) -> tuple[list[tuple], tuple]:
+        view = self.view
+        rows = _run(
+            f"SELECT id, next_touch_at FROM lead INDEXED BY lead_queue_pair WHERE {PAIR_SQL} = ?"
+            f" AND {ACTIVE} AND next_touch_fixed = 0 AND next_touch_at < ? AND {OWNED}"
+            " AND next_touch_at >= ? AND (next_touch_at > ? OR id > ?)"
+            " ORDER BY next_touch_at, id LIMIT ?",
+            (key, view._eot_db, view._rep_id, after[0], after[0], after[1], limit),
+        )
+        now, opens = view._now_ts, view._pairs.callable_from
+        found = []
+        for lead_id, due in rows:
+            cf = opens(key, max(_epoch(due), now))
+            found.append(((cf, due, lead_id), (lead_id, cf)))
+        return found, (rows[-1][1], rows[-1][0]) if rows else after
+
+    def _read_callbacks(self, after: tuple, limit: int) -> tuple[list[tuple], tuple]:
+        """Callbacks promised for later today: callable at the time given, window or not."""
+        view = self.view
+        rows = _run(
+            "SELECT id, next_touch_at FROM lead INDEXED BY lead_queue_callback WHERE"
+            f" {ACTIVE} AND next_touch_fixed = 1 AND next_touch_at < ? AND {OWNED}"
+            " AND next_touch_at >= ? AND (next_touch_at > ? OR id > ?)"
+            " ORDER BY next_touch_at, id LIMIT ?",
+            (view._eot_db, view._rep_id, after[0], after[0], after[1], limit),
+        )
+        found = [((_epoch(due), due, lead_id), (lead_id, _epoch(due))) for lead_id, due in rows]
+        return found, (rows[-1][1], rows[-1][0]) if rows else after
 
 
 class QueueView:
@@ -396,7 +624,7 @@ class QueueView:
     def _walk_to(self, want: int | None) -> None:
         for walk in self._walks:
             while not walk.done and (want is None or len(self._ids) < want):
-                size = None if want is None else max(CHUNK, want - len(self._ids))
+                size = None if want is None else want - len(self._ids)
                 rows = self._fetch(walk, size)
                 self._ids.extend(row[0] for row in rows)
                 self._group_of.extend([walk.group] * len(rows))
@@ -420,33 +648,10 @@ class QueueView:
                 " ORDER BY next_touch_at, id LIMIT ?",
                 (self._now_db, rep, after_at, after_at, after_id, limit),
             )
-        if walk.group in ("overdue", "due"):
-            now_min = self._now_ts / 60
-            sot_min = self.start_of_today.timestamp() / 60
-            if walk.group == "overdue":
-                low, high = -FAR, sot_min + MAX_PENALTY_MINUTES
-                time_cond, times = "next_touch_at < ?", (self._sot_db,)
-            else:
-                low, high = sot_min - MAX_BONUS_MINUTES, now_min + MAX_PENALTY_MINUTES
-                time_cond, times = (
-                    "next_touch_at >= ? AND next_touch_at <= ?",
-                    (
-                        self._sot_db,
-                        self._now_db,
-                    ),
-                )
-            after_rank, after_id = walk.last[:2] if walk.last else (low, 0)
-            return _run(
-                f"SELECT id, {RANK_SQL} FROM lead INDEXED BY lead_queue_rank"
-                f" WHERE {ACTIVE} AND next_touch_fixed = 0"
-                f" AND {RANK_SQL} >= ? AND {RANK_SQL} <= ? AND {time_cond} AND {OWNED}"
-                f" AND {OPEN_SQL} AND ({RANK_SQL} > ? OR id > ?)"
-                f" ORDER BY {RANK_SQL}, id LIMIT ?",
-                (after_rank, high, *times, rep, self._pairs.open_json, after_rank, after_id, limit),
-            )
-        if walk.group == "later":
-            rows = self._later(None if size is None else walk.taken + size)
-            return rows[walk.taken :] if size is None else rows[walk.taken : walk.taken + size]
+        if walk.group in ("overdue", "due", "later"):
+            if walk.source is None:
+                walk.source = _Later(self) if walk.group == "later" else _Ranked(self, walk.group)
+            return walk.source.take(size)
         if walk.group == "upcoming":
             after_at, after_id = walk.last[:2] if walk.last else ("", 0)
             return _run(
@@ -464,125 +669,6 @@ class QueueView:
             (rep, after_id, limit),
         )
 
-    def _later(self, need: int | None) -> list[tuple]:
-        """Due today, not callable now, in the order they become callable.
-
-        Read in widening horizons (the next hour, four hours, twelve, then all of today): a row
-        becomes callable no earlier than its due time, so each horizon reads only the rows that
-        can open before it, and each result starts with the previous one.
-        """
-        rows = getattr(self, "_later_rows", None)
-        step = getattr(self, "_later_step", -1)
-        while rows is None or (step < len(LATER_HORIZONS) and (need is None or len(rows) < need)):
-            step += 1
-            hours = LATER_HORIZONS[step] if step < len(LATER_HORIZONS) else None
-            rows = self._later_within(hours)
-        self._later_rows, self._later_step = rows, step
-        return rows
-
-    def _later_within(self, hours: float | None) -> list[tuple]:
-        table = self._pairs.table
-        pairs_width = max(1, max((len(row) for row in table), default=1) // 2)
-        columns = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(1 + 2 * pairs_width))
-        names = ", ".join(
-            ["k"] + [f"{k}{i}" for i in range(1, pairs_width + 1) for k in ("o", "c")]
-        )
-        now = f"'{self._now_db}'"
-        steps = " ".join(
-            f"WHEN l.t < p.c{i} THEN MAX(l.t, p.o{i})" for i in range(1, pairs_width + 1)
-        )
-        open_now = f"(p.o1 <= {now} AND {now} < p.c1)"
-        # Count the horizon from the first opening ahead (at night that is hours away).
-        first = self._pairs.first_opening(self._now_ts)
-        until = None if hours is None else max(self._now_ts, first or self._now_ts) + hours * 3600
-        if until is None:
-            horizon, cf_limit, soon = self._eot_db, "~", None  # all due today, even never open
-        else:
-            horizon = min(self._eot_db, _text(until))
-            cf_limit = _text(until)
-            soon = json.dumps(self._pairs.opening_between(self._now_ts, until))
-        row_sql = (
-            "SELECT id, zone || '|' || COALESCE(call_window, industry) AS k, channel,"
-            f" next_touch_fixed AS fixed, next_touch_at, MAX(next_touch_at, {now}) AS t FROM lead"
-        )
-        if soon is None:
-            sources = [
-                (
-                    f"{row_sql} INDEXED BY lead_queue_due WHERE {ACTIVE} AND next_touch_at < ?"
-                    f" AND {OWNED}",
-                    [horizon, self._rep_id],
-                )
-            ]
-        else:
-            # Due later, before the horizon; and due already, waiting for a window that opens
-            # before it (read from the covering index, never from the table).
-            sources = [
-                (
-                    f"{row_sql} INDEXED BY lead_queue_due WHERE {ACTIVE} AND next_touch_at > ?"
-                    f" AND next_touch_at < ? AND {OWNED}",
-                    [self._now_db, horizon, self._rep_id],
-                ),
-                (
-                    f"{row_sql} INDEXED BY lead_queue_due WHERE {ACTIVE} AND next_touch_at <= ?"
-                    f" AND next_touch_fixed = 0 AND channel != 'email' AND {OWNED}"
-                    " AND (zone, COALESCE(call_window, industry)) IN"
-                    " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
-                    " FROM json_each(?))",
-                    [self._now_db, self._rep_id, soon],
-                ),
-            ]
-        if soon is not None:
-            return self._later_rows_within(sources, _text(until))
-        parts = []
-        for source, source_params in sources:
-            sql = (
-                f"WITH p({names}) AS MATERIALIZED (SELECT {columns} FROM json_each(?)),"
-                f" l AS ({source}),"
-                " c AS (SELECT l.id, l.next_touch_at, CASE WHEN l.fixed = 1 THEN l.next_touch_at"
-                " WHEN l.channel = 'email' OR p.k IS NULL THEN l.t"
-                f" ELSE (CASE {steps} ELSE l.t END) END AS cf"
-                " FROM l LEFT JOIN p ON p.k = l.k"
-                " WHERE NOT ("
-                "   (l.fixed = 1 AND l.next_touch_at <= ?)"
-                f"  OR (l.fixed = 0 AND l.next_touch_at <= ? AND (l.channel = 'email'"
-                f" OR {open_now})))) SELECT cf, next_touch_at, id FROM c WHERE cf < ?"
-                " ORDER BY cf, next_touch_at, id"
-            )
-            params = [self._pairs.table_json, *source_params, self._now_db, self._now_db]
-            parts.append(_run(sql, [*params, cf_limit]))
-        return [(row[2], row[0]) for row in heapq.merge(*parts)]
-
-    def _later_rows_within(self, sources, limit: str) -> list[tuple]:
-        """The few rows that can open before a near horizon, their opening found per pair (the
-        same answer as the SQL, which would scan every pair for each of them)."""
-        found = []
-        now = self._now_db
-        for source, source_params in sources:
-            for lead_id, key, channel, fixed, due, t in _run(source, source_params):
-                if fixed:
-                    if due <= now:
-                        continue  # a callback whose time has come is callable
-                    cf = due
-                elif channel == "email":
-                    if due <= now:
-                        continue
-                    cf = t
-                else:
-                    sched = self._pairs.schedules.get(tuple(key.split("|", 1)))
-                    if sched is None:
-                        cf = t
-                    else:
-                        opens = sched.next_open(_epoch(t)) if sched.covers(_epoch(t)) else None
-                        if opens is None:
-                            opens = _first(sched.window, sched.zone, _epoch(t), True)
-                        cf = NEVER if opens is None else _text(opens)
-                        if due <= now and cf == now:
-                            continue  # open now: callable, not later
-                if cf < limit:
-                    found.append((cf, due, lead_id))
-        found.sort()
-        return [(lead_id, cf) for cf, _, lead_id in found]
-
     # -- counting ------------------------------------------------------------------------------
 
     def _count(self) -> QueueCounts:
@@ -598,20 +684,21 @@ class QueueView:
             f" AND next_touch_at < ? AND {OWNED}",
             (self._eot_db, rep),
         )[0]
-        callable_sql = (
-            f"SELECT count(*) FROM lead INDEXED BY lead_queue_due WHERE {ACTIVE}"
-            f" AND next_touch_fixed = 0 AND next_touch_at >= ? AND next_touch_at <= ?"
-            f" AND {OWNED} AND {OPEN_SQL}"
-        )
+        # Callable: only the open pairs' ranges are counted (at night that is next to nothing).
         opened = self._pairs.open_json
-        (overdue,) = _run(callable_sql, ("", self._sot_db, rep, opened))[0]
-        # "< start of today" as "<= the instant just before": one statement for both counts
-        (due,) = _run(callable_sql, (self._sot_db, self._now_db, rep, opened))[0]
-        overdue -= _run(
-            f"SELECT count(*) FROM lead INDEXED BY lead_queue_due WHERE {ACTIVE}"
-            f" AND next_touch_fixed = 0 AND next_touch_at = ? AND {OWNED} AND {OPEN_SQL}",
-            (self._sot_db, rep, opened),
-        )[0][0]
+
+        def count_callable(times: str, *params) -> int:
+            return _run(
+                f"SELECT count(*) FROM lead INDEXED BY lead_queue_pair WHERE {PAIR_SQL} IN"
+                f" (SELECT value FROM json_each(?)) AND {ACTIVE} AND next_touch_fixed = 0"
+                f" AND {times} AND {OWNED}",
+                (opened, *params, rep),
+            )[0][0]
+
+        overdue = count_callable("next_touch_at < ?", self._sot_db)
+        due = count_callable(
+            "next_touch_at >= ? AND next_touch_at <= ?", self._sot_db, self._now_db
+        )
         (exhausted,) = _run(
             f"SELECT count(*) FROM lead INDEXED BY lead_exhausted WHERE {EXHAUSTED} AND {OWNED}",
             (rep,),
@@ -648,10 +735,7 @@ class QueueView:
             if lead.fixed or lead.channel == "email":
                 callable_from = start
             else:
-                callable_from = sched.next_open(start) if sched.covers(start) else None
-                if callable_from is None:
-                    window = window_for(lead.industry, lead.call_window, self.presets)
-                    callable_from = _first(window, lead.zone, start, True)
+                callable_from = _next_open(sched, start)
         score, parts = score_parts(lead, now)
         tz = _zone(lead.zone)
         cf_text = ""
@@ -775,16 +859,6 @@ def _db(value: dt.datetime) -> str:
     from .fields import to_db
 
     return to_db(value)
-
-
-NEVER = "9999-12-31 23:59:59.999999"
-
-
-def _text(ts: float) -> str:
-    """An epoch instant in the stored text form (fixed width: text order is time order)."""
-    if ts >= FAR or ts == float("inf"):
-        return NEVER
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _epoch(text: str) -> float:

@@ -10,9 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from models import queue
 from models.db import close_database, open_database
 from models.leads import add_lead
+from models.migrations import v003_queue_indexes, v008_queue_pair_indexes
 from models.queue import (
+    PAIR_SQL,
     RANK_SQL,
     QueueView,
     build_queue,
@@ -23,7 +26,7 @@ from models.queue import (
 from models.reps import current_rep
 from models.schema import Lead
 from models.settings import Settings
-from models.windows import is_open, window_for
+from models.windows import is_open, next_open, window_for
 from tests.conftest import NOW  # Monday 23 Nov 2026 14:00 UTC: 09:00 NY, 15:00 Berlin, 23:00 Tokyo
 
 NY = "America/New_York"
@@ -184,6 +187,84 @@ def test_the_walk_uses_the_rank_index(db):
     assert "lead_queue_rank" in str(plan) and "TEMP B-TREE" not in str(plan)
 
 
+def test_the_pair_walks_use_their_indexes(db):
+    where = "status IN ('lead', 'prospect', 'customer') AND exhausted = 0 AND next_touch_fixed = 0"
+    for index, order in (("lead_queue_pair", "next_touch_at"), ("lead_queue_pair_rank", RANK_SQL)):
+        plan = db.execute_sql(
+            f"EXPLAIN QUERY PLAN SELECT id FROM lead INDEXED BY {index} WHERE {PAIR_SQL} = ?"
+            f" AND {where} ORDER BY {order}, id LIMIT 5",
+            ("Asia/Tokyo|office",),
+        ).fetchall()
+        assert index in str(plan) and "TEMP B-TREE" not in str(plan)
+
+
+def test_the_queue_reads_its_index_expressions_as_the_migrations_froze_them():
+    # SQLite uses an expression index only for the same expression: a change here needs a new
+    # migration with new indexes, not an edit.
+    assert RANK_SQL == v003_queue_indexes.RANK == v008_queue_pair_indexes.RANK
+    assert PAIR_SQL == v008_queue_pair_indexes.PAIR
+
+
+SUNDAY_NIGHT = pendulum.datetime(2026, 11, 22, 3, 0, tz=NY).in_timezone("UTC")  # 08:00 UTC
+
+
+def test_off_hours_the_queue_lists_leads_in_the_order_their_windows_open(db, rep):
+    now = SUNDAY_NIGHT  # Sunday 03:00 in New York: no office, shop or kitchen is open anywhere
+    at = SUNDAY_NIGHT.subtract  # due before now: waiting for their window
+    ny_office = lead(rep, "NY office", due=at(days=3))  # opens Mon 09:00 theirs = 14:00 UTC
+    tokyo = lead(rep, "Tokyo", zone="Asia/Tokyo", due=at(hours=1))  # Mon 09:00 = 00:00 UTC
+    sydney = lead(rep, "Sydney", zone="Australia/Sydney", due=at(days=2))  # 09:00 = Sun 22:00
+    auckland = lead(rep, "Auckland", zone="Pacific/Auckland", due=at(days=1))  # 09:00 = 20:00
+    # Trades start early: Mon 06:30 in Auckland = Sun 17:30 UTC. Same opening: due, then id.
+    trades = [
+        lead(rep, f"Site {n}", zone="Pacific/Auckland", industry="construction", due=due)
+        for n, due in enumerate([at(hours=2), at(days=4), at(hours=2)])
+    ]
+    # Due later today: an email when it falls due, a callback at the time the prospect gave,
+    # and a lead whose own window (open now, in London) has closed by the time it is due.
+    email = lead(rep, "Mail", zone="Asia/Tokyo", channel="email", due=now.add(hours=2))
+    callback = lead(rep, "Callback", next_touch_fixed=True, due=now.add(hours=4))
+    own = dict(zone="Europe/London", call_window="daily 07:00-08:30")
+    london_later = lead(rep, "London later", due=now.add(hours=1), **own)  # Mon 07:00
+    london_now = lead(rep, "London now", due=at(hours=5), **own)
+    tomorrow = lead(rep, "Tomorrow", zone="Pacific/Auckland", due=now.add(days=1))
+
+    entries = build_queue(rep, now=now)
+    assert ids(entries) == [
+        london_now.id,
+        email.id,
+        callback.id,
+        trades[1].id,
+        trades[0].id,
+        trades[2].id,
+        auckland.id,
+        sydney.id,
+        tokyo.id,
+        london_later.id,
+        ny_office.id,
+    ]
+    assert tomorrow.id not in ids(entries)
+    assert [e.group for e in entries] == ["overdue"] + ["later"] * 10
+    opens = [e.callable_from.format("ddd HH:mm") for e in entries[1:]]
+    assert opens == [
+        "Sun 10:00",
+        "Sun 12:00",
+        "Sun 17:30",
+        "Sun 17:30",
+        "Sun 17:30",
+        "Sun 20:00",
+        "Sun 22:00",
+        "Mon 00:00",
+        "Mon 07:00",
+        "Mon 14:00",
+    ]
+    assert entries[4].why == "opens Mon 06:30 theirs, 12:30 yours (early_trades)"
+    # Page by page, the same order.
+    for size in (1, 2, 3):
+        pages = [build_queue(rep, now=now, offset=o, limit=size) for o in range(0, 12, size)]
+        assert [i for page in pages for i in ids(page)] == ids(entries)
+
+
 # -- the property: the SQL filter agrees with the definition ----------------------------------
 
 ZONES = [
@@ -273,5 +354,89 @@ def test_nobody_outside_their_window_is_callable_and_nobody_inside_is_missed(
         later = [e.callable_from for e in entries if e.group == "later"]
         assert later == sorted(later)
         assert view.counts().callable_now == len(expected)
+    finally:
+        close_database()
+
+
+# -- the property: the order, page by page, whichever way the queue reads it -----------------
+
+ordered_leads = st.lists(
+    st.tuples(
+        st.sampled_from(ZONES[:6]),
+        st.sampled_from(["office", "restaurant", "construction"]),
+        st.sampled_from(OWN_WINDOWS),
+        st.integers(-72 * 4, 30 * 4).map(lambda quarters: quarters * 15),  # ties on purpose
+        st.sampled_from(["call", "call", "email"]),
+        st.booleans(),  # a callback time the prospect gave
+        st.sampled_from([None, 40, 80]),
+        st.sampled_from(["cold_call", "referral"]),
+        st.integers(0, 3),
+    ),
+    min_size=1,
+    max_size=30,
+)
+# Read every way: the rank walk, the walk giving up after a row, and pair by pair at once.
+READINGS = [{}, {"SCAN_FACTOR": 0, "SCAN_EXTRA": 1, "FEW_OPEN": 0}, {"FEW_OPEN": 10_000}]
+
+
+def _expected_order(made, ranks, now, sot, eot) -> list[int]:
+    """Today's queue by its definition (module doc), from the leads as stored."""
+    groups: dict[str, list] = {"callback": [], "overdue": [], "due": [], "later": []}
+    for i, row in made.items():
+        due = row.next_touch_at
+        if due >= eot:
+            continue
+        window = window_for(row.industry, row.call_window)
+        if row.next_touch_fixed:
+            if due <= now:
+                groups["callback"].append((due, i))
+            else:
+                groups["later"].append((due, due, i))
+        elif due <= now and (row.channel == "email" or is_open(window, row.zone, now)):
+            groups["overdue" if due < sot else "due"].append((ranks[i], i))
+        else:
+            start = max(due, now)
+            opens = start if row.channel == "email" else next_open(window, row.zone, start)
+            groups["later"].append((opens or pendulum.datetime(9999, 1, 1), due, i))
+    return [key[-1] for group in groups.values() for key in sorted(group)]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=ordered_leads, now=nows, size=st.integers(1, 4))
+def test_pages_follow_the_definition_however_the_queue_reads(tmp_path_factory, rows, now, size):
+    open_database(tmp_path_factory.mktemp("order") / "q.db")
+    try:
+        rep = current_rep("ana", now=now)
+        made = {}
+        for zone, industry, own, minutes, channel, fixed, likelihood, source, tries in rows:
+            fields = {"name": "x", "zone": zone, "industry": industry, "channel": channel}
+            fields["source"] = source
+            if own:
+                fields["call_window"] = own
+            new = add_lead(fields, owner=rep, now=now)
+            Lead.update(
+                next_touch_at=now.add(minutes=minutes),
+                next_touch_fixed=fixed,
+                likelihood=likelihood,
+                attempts=tries,
+            ).where(Lead.id == new.id).execute()
+            made[new.id] = Lead.get_by_id(new.id)
+        ranks = dict(Lead._meta.database.execute_sql(f"SELECT id, {RANK_SQL} FROM lead"))
+        sot = now.in_timezone(NY).start_of("day")
+        eot = sot.add(days=1)
+        expected = _expected_order(made, ranks, now, sot, eot)
+        for reading in READINGS:
+            saved = {name: getattr(queue, name) for name in reading}
+            try:
+                for name, value in reading.items():
+                    setattr(queue, name, value)
+                whole = QueueView(rep, now=now, settings=Settings(rep_zone=NY))
+                assert ids(whole.page(0, None)) == expected, reading
+                view = QueueView(rep, now=now, settings=Settings(rep_zone=NY))
+                pages = [view.page(o, size) for o in range(0, len(expected) + size, size)]
+                assert [i for page in pages for i in ids(page)] == expected, reading
+            finally:
+                for name, value in saved.items():
+                    setattr(queue, name, value)
     finally:
         close_database()

@@ -9,7 +9,6 @@ from textual.binding import Binding
 
 from models import clock
 
-from .commands import WorkstationCommands
 from .safety import install_signal_handlers, save_everything
 from .theme import apply_theme
 
@@ -19,7 +18,7 @@ class CallqApp(App[int]):
 
     TITLE = "callq"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {WorkstationCommands}
+    COMMANDS = App.COMMANDS | {lambda: _workstation_commands()}
     BINDINGS = [
         Binding("question_mark,f1", "help", "Keys", id="help"),
         Binding("ctrl+p", "command_palette", "Commands", id="command_palette", show=False),
@@ -70,6 +69,13 @@ class CallqApp(App[int]):
         """Every way out saves first: the draft being typed and the running block's heartbeat."""
         save_everything(self)
         super().exit(result, return_code, message)
+
+
+def _workstation_commands():
+    # Imported when the palette first opens: the palette's machinery is not needed to start.
+    from .commands import WorkstationCommands
+
+    return WorkstationCommands
 
 
 def make_app(ctx, notice: str | None = None) -> CallqApp:

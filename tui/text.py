@@ -3,6 +3,9 @@ numbers, cells cut to a width. Pure functions, shared by the widgets and dialogs
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import zoneinfo
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -71,7 +74,8 @@ def duration(seconds: float | int | None) -> str:
 def callable_state(entry: Any, now, rep_zone: str) -> str:
     """'call now', 'from 14:00' (their time), or the day it opens."""
     if entry.callable_now:
-        return "call now"
+        channel = getattr(entry, "channel", "call")
+        return "call now" if channel == "call" else f"{channel} now"
     opens = entry.callable_from
     if opens is None:
         return "closed"
@@ -79,3 +83,13 @@ def callable_state(entry: Any, now, rep_zone: str) -> str:
     if local.date() == now.in_timezone(entry.zone).date():
         return "from " + local.format("HH:mm")
     return local.format("ddd HH:mm")
+
+
+def wall_clock(now, zone: str) -> str:
+    """'09:14' on the wall clock of ``zone`` (cached per zone and minute: the queue asks a lot)."""
+    return _wall_clock(int(now.timestamp()) // 60, zone)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wall_clock(minute: int, zone: str) -> str:
+    return dt.datetime.fromtimestamp(minute * 60, zoneinfo.ZoneInfo(zone)).strftime("%H:%M")

@@ -28,10 +28,10 @@ def build_app(kind: str, db: str | None, now: str, rep: str):
 
         return HelloApp()
     from tui.app import make_app
-    from tui.cli import build_parser
+    from tui.cli import parse_args
     from tui.cli.context import Context
 
-    args = build_parser().parse_args(["--db", db, "--now", now, "--rep", rep])
+    args = parse_args(["--db", db, "--now", now, "--rep", rep])
     ctx = Context(args)
     ctx.open()
     return make_app(ctx)

@@ -12,7 +12,7 @@ from models.demo import build_demo
 from models.reps import current_rep
 from tests.conftest import NOW
 from tui.app import make_app
-from tui.cli import build_parser
+from tui.cli import parse_args
 from tui.cli.context import Context
 
 DEMO_LEADS = 60
@@ -39,9 +39,7 @@ def demo_db(demo_template, tmp_path):
 
 
 def context(db_path, *options: str) -> Context:
-    args = build_parser().parse_args(
-        ["--db", str(db_path), "--now", NOW.isoformat(), "--rep", "ana", *options]
-    )
+    args = parse_args(["--db", str(db_path), "--now", NOW.isoformat(), "--rep", "ana", *options])
     ctx = Context(args)
     ctx.open()
     return ctx

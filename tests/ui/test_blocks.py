@@ -13,7 +13,7 @@ async def test_start_pause_resume_and_stop_a_block(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         workstation = app.screen
-        assert "No block running" in screen_text(app)
+        await until(pilot, lambda: "No block running" in screen_text(app))
         await pilot.press("t")
         await until(pilot, lambda: app.screen is not workstation)
         assert "Calling (60 min)" in screen_text(app)
@@ -41,7 +41,7 @@ async def test_goals_show_todays_progress(app):
         await until(pilot, lambda: app.screen.timer.progress is not None)
         text = screen_text(app)
         assert "calls " in text and "/40" in text
-        assert "conversations " in text and "/8" in text
+        assert "connects " in text and "/8" in text
         assert "calling 0/90 min" in text
 
 

@@ -125,9 +125,12 @@ async def test_undo_puts_the_last_outcome_back(app):
         await pilot.press("enter")
         await until(pilot, lambda: len(touches_for(lead.lead_id)) == before + 1)
         await until(pilot, lambda: workstation.queue.entry.lead_id != lead.lead_id)
+        total = workstation.queue.total
+        assert workstation.queue.index_of(lead.lead_id) is None  # called: out of today's queue
         await pilot.press("u")
         await until(pilot, lambda: len(touches_for(lead.lead_id)) == before)
         await until(pilot, lambda: workstation.queue.entry.lead_id == lead.lead_id)
+        assert workstation.queue.total == total + 1
         restored = get_lead(lead.lead_id)
         assert restored.next_touch_at == original.next_touch_at
         assert restored.attempts == original.attempts

@@ -122,7 +122,7 @@ def test_hang_up_keeps_the_draft_and_it_comes_back_on_reopen(tmux, demo_db):
     tmux.start("again", command)
     shown = tmux.wait_for("again", "Unsaved general draft")
     assert "Asked for pricing" in shown
-    assert "● Calling" in shown  # the block goes on
+    tmux.wait_for("again", "● Calling")  # the block goes on
     tmux.keys("again", "n")
     shown = tmux.wait_for("again", "Restored your unsaved draft")
     assert "Asked for pricing by email before Friday" in shown

@@ -214,3 +214,26 @@ async def test_no_color_still_marks_overdue_rows(demo_db, monkeypatch):
         rows = screen_text(app).splitlines()
         overdue = [row for row in rows if row.lstrip("│╭ ").startswith("!")]
         assert overdue, "overdue rows carry a ! even without colour"
+
+
+async def test_reopening_after_a_crash_goes_back_to_the_unsaved_note(demo_db):
+    from models.db import close_database, open_database
+    from models.notes import save_draft
+    from models.queue import build_queue
+    from models.reps import current_rep
+    from tests.conftest import NOW
+    from tests.ui.conftest import context
+    from tui.app import make_app
+
+    open_database(demo_db)
+    rep = current_rep("ana")
+    fourth = build_queue(rep, now=NOW, limit=4)[3]
+    save_draft(fourth.lead_id, "Half a thought about their", author=rep, now=NOW)
+    close_database()
+    app = make_app(context(demo_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.screen.queue.cursor == 3)
+        await ready(pilot)
+        assert app.screen.entry.lead_id == fourth.lead_id
+        assert "Unsaved general draft" in screen_text(app)
+        assert any(f"unsaved note on {fourth.name}" in n.message for n in app._notifications)

@@ -7,6 +7,7 @@ Each module here that defines ``register(subparsers)`` adds its subcommands.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import pkgutil
@@ -19,7 +20,9 @@ from .context import Context
 PROG = "callq"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The ``callq`` parser; without ``commands`` only the global options (the workstation
+    needs no subcommand, and importing every command's modules costs its start-up time)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A keyboard-driven call-queue workstation for prospecting. "
@@ -41,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-mouse", action="store_true", help="workstation: ignore the mouse entirely"
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         if info.name.startswith("_"):
@@ -53,8 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``callq`` with ``argv``; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     ctx = Context(args)
     try:
         ctx.now  # noqa: B018 - a bad --now is reported before anything runs
@@ -72,6 +77,17 @@ def main(argv: list[str] | None = None) -> int:
         ctx.close()
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Global options alone open the workstation without loading any command's modules."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not any(arg in ("-h", "--help") for arg in argv):
+        lean, rest = build_parser(commands=False).parse_known_args(argv)
+        if not rest:
+            return lean
+    return build_parser().parse_args(argv)
+
+
+@functools.lru_cache(maxsize=1)
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 

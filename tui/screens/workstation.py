@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from models import clock
 from models.blocks import (
     pause_block,
     recover_block,
@@ -89,7 +90,7 @@ class WorkstationScreen(Screen):
         Binding("i", "import_leads", "Import leads from a file", id="import_leads", show=False),
     ]
 
-    entry: reactive[Any | None] = reactive(None, always_update=True, init=False)
+    entry: reactive[Any | None] = reactive(None, always_update=True, init=False, repaint=False)
 
     class Dialled(Message):
         def __init__(self, error: str = "") -> None:
@@ -104,9 +105,9 @@ class WorkstationScreen(Screen):
             self.text, self.error, self.then = text, error, then
 
     class DraftsFound(Message):
-        def __init__(self, names: list[str]) -> None:
+        def __init__(self, drafts: list[tuple[int, str]]) -> None:
             super().__init__()
-            self.names = names
+            self.drafts = drafts  # (lead id, name), newest first
 
     def __init__(self) -> None:
         super().__init__()
@@ -128,8 +129,8 @@ class WorkstationScreen(Screen):
     def on_mount(self) -> None:
         queue = self.query_one(QueueTable)
         queue.focus()
-        self._find_drafts()
-        self._tick = self.set_interval(60, self._minute)
+        self.watch(queue, "cursor", self._follow_cursor, init=False)
+        self._started = False
 
     @property
     def queue(self) -> QueueTable:
@@ -141,16 +142,35 @@ class WorkstationScreen(Screen):
 
     # -- the lead at the cursor ---------------------------------------------------------------
 
-    @on(QueueTable.Highlighted)
-    def _highlighted(self, message: QueueTable.Highlighted) -> None:
-        entry = message.entry
+    def _follow_cursor(self, index: int | None = None) -> None:
+        """Show the lead at the queue's cursor. Called from the cursor's watcher, so the new
+        lead is drawn in the same frame as the moved cursor."""
+        queue = self.queue
+        entry = queue.entry
         if entry is not None and entry.lead_id not in self._arrived:
             # When the rep came to this lead: the start of the call, for the touch's duration.
             self._arrived = {entry.lead_id: self.app.now()}
-        self.entry = entry
-        total = message.total
-        place = f"{message.index + 1} of {total}" if total else "empty"
-        self.queue.border_subtitle = place
+        if entry != self.entry or entry is None:
+            self.entry = entry
+        around = [queue.entry_at(queue.cursor + step) for step in (1, 2, -1)]
+        self.detail.prefetch([e for e in around if e is not None])
+        total = queue.total
+        place = f"{queue.cursor + 1} of {total}" if total else "empty"
+        if queue.border_subtitle != place:
+            queue.border_subtitle = place
+
+    @on(QueueTable.Highlighted)
+    def _highlighted(self, message: QueueTable.Highlighted) -> None:
+        self._follow_cursor()
+        if not self._started:
+            # The queue is on screen: now the rest, which would only have slowed it down.
+            self._started = True
+            self.timer.start()
+            self._find_drafts()
+            # Call windows open on the minute: rebuild on each minute's turn, from the next one.
+            now = self.app.now() if not self.app.fixed_clock else clock.utcnow()
+            to_next = 60.05 - now.second - now.microsecond / 1e6
+            self.set_timer(to_next, self._every_minute)
 
     @on(QueueTable.Failed)
     def _queue_failed(self, message: QueueTable.Failed) -> None:
@@ -165,8 +185,13 @@ class WorkstationScreen(Screen):
         pressed right after a move may arrive before the move's message has been handled."""
         return self.queue.entry
 
+    def _every_minute(self) -> None:
+        self._minute()
+        self.set_interval(60, self._minute)
+
     def _minute(self) -> None:
         """Their local times move and call windows open: rebuild, keeping the cursor's lead."""
+        self.detail.forget()  # someone else (the CLI, a colleague) may have written meanwhile
         self.queue.reload()
 
     # -- moving -------------------------------------------------------------------------------
@@ -199,6 +224,7 @@ class WorkstationScreen(Screen):
         self.queue.focus()
 
     def action_refresh(self) -> None:
+        self.detail.forget()
         self.queue.reload()
 
     def action_import_leads(self) -> None:
@@ -288,6 +314,7 @@ class WorkstationScreen(Screen):
             return told
 
         def after() -> None:
+            self.detail.forget()
             self.queue.reload(keep_lead=next_lead)
             self.timer.reload()
 
@@ -329,15 +356,22 @@ class WorkstationScreen(Screen):
     @work(thread=True, group="drafts")
     def _find_drafts(self) -> None:
         with db_thread():
-            names = [draft.lead.name for draft in drafts_for(self.app.rep)]
-        if names:
-            self.post_message(self.DraftsFound(names))
+            found = [(draft.lead_id, draft.lead.name) for draft in drafts_for(self.app.rep)]
+        if found:
+            self.post_message(self.DraftsFound(found))
 
     def on_workstation_screen_drafts_found(self, message: DraftsFound) -> None:
-        shown = ", ".join(message.names[:3]) + (" …" if len(message.names) > 3 else "")
+        """After a crash or a dropped connection: back to the note being written."""
+        lead_id, name = message.drafts[0]
+        where = self.queue.index_of(lead_id)
+        if where is not None and self.queue.cursor == 0:
+            self.queue.move_to(where)  # only when the rep has not moved yet
+        others = len(message.drafts) - 1
+        more = f" (and drafts on {others} more lead{'s' if others > 1 else ''})" if others else ""
+        hint = "n goes on writing it" if where is not None else "open that lead and press n"
         self.notify(
-            f"Unsaved note drafts kept for: {shown}. Open the lead and press n to go on.",
-            title="Drafts restored",
+            f"Your unsaved note on {name} is kept{more}: {hint}.",
+            title="Draft restored",
             timeout=10,
         )
 

@@ -3,18 +3,21 @@ now, status and qualification, cadence, other notes, the unsaved draft, and the 
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich.console import Group
+from rich.console import Console, Group
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from models.catalog import CHANNELS, NOTE_KINDS, SOURCES, STATUSES
 from models.leads import get_lead, touches_for
@@ -45,8 +48,10 @@ class LeadCard:
     status_changes: list = field(default_factory=list)
 
 
-class LeadDetail(VerticalScroll):
+class LeadDetail(ScrollView, can_focus=True):
     """Shows the lead at the cursor; reloads it whenever the queue hands it a new entry."""
+
+    COMPONENT_CLASSES = {"lead-detail--benefit-bar", "lead-detail--draft"}
 
     entry: reactive[Any | None] = reactive(None, always_update=True, init=False)
 
@@ -57,20 +62,25 @@ class LeadDetail(VerticalScroll):
             self.card = card
             self.error = error
 
+    class Prefetched(Message):
+        def __init__(self, generation: int, cards: dict[int, tuple]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.cards = cards
+
     def __init__(self, *, rep, rep_zone: str, now, **kwargs) -> None:
         super().__init__(**kwargs)
         self._rep = rep
         self._rep_zone = rep_zone
         self._now = now
         self.card: LeadCard | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="lead-head")
-        yield Static(id="lead-draft")
-        yield Static(id="lead-benefits")
-        yield Static(id="lead-facts")
-        yield Static(id="lead-notes")
-        yield Static(id="lead-history")
+        self._blocks: list[tuple[Any, Style | None]] = []
+        self._lines: list[Strip] = []
+        self._render_width = -1
+        # The leads around the cursor, read and drawn ahead so the next lead shows at once:
+        # lead id → (card, blocks, lines at width, width).
+        self._cards: dict[int, tuple] = {}
+        self._generation = 0  # bumped when the cache is dropped; late prefetches are ignored
 
     def on_mount(self) -> None:
         self._show_empty("Loading…")
@@ -84,29 +94,80 @@ class LeadDetail(VerticalScroll):
             self.card = None
             self._show_empty()
             return
-        self._load(entry.lead_id)
+        ahead = self._cards.get(entry.lead_id)
+        if ahead is None:
+            self._load(entry.lead_id)
+            return
+        card, blocks, lines, width = ahead
+        self.card = card
+        if lines is not None and width == self.scrollable_content_region.width:
+            self._set_content(blocks, lines)  # drawn ahead: nothing left to do but paint
+        else:
+            self._show(card)
 
     def reload(self) -> None:
-        """Read the lead again (after a note or an outcome)."""
+        """Forget what was read ahead and read the lead again (after a note or an outcome)."""
+        self.forget()
         if self.entry is not None:
             self._load(self.entry.lead_id)
+
+    def forget(self) -> None:
+        """Drop the cards read ahead: the database has changed."""
+        self._cards.clear()
+        self._generation += 1
+
+    def prefetch(self, entries: list) -> None:
+        """Read and draw ahead the leads the rep is likely to move to next (after this frame is
+        painted, so the work never delays the lead on screen)."""
+        wanted = [entry for entry in entries if entry.lead_id not in self._cards]
+        if wanted:
+            width = self.scrollable_content_region.width
+            args = (self._generation, wanted, self._view(), width, self._now())
+            self.call_after_refresh(self._prefetch, *args)
+
+    def _read(self, lead_id: int) -> LeadCard:
+        return LeadCard(
+            lead=get_lead(lead_id),
+            notes=notes_for(lead_id),
+            touches=touches_for(lead_id, limit=30),
+            draft=get_draft(lead_id, self._rep),
+            status_changes=status_history(lead_id),
+        )
 
     @work(thread=True, exclusive=True, group="lead-detail")
     def _load(self, lead_id: int) -> None:
         try:
             with db_thread():
-                lead = get_lead(lead_id)
-                card = LeadCard(
-                    lead=lead,
-                    notes=notes_for(lead_id),
-                    touches=touches_for(lead_id, limit=30),
-                    draft=get_draft(lead_id, self._rep),
-                    status_changes=status_history(lead_id),
-                )
+                card = self._read(lead_id)
         except Exception as exc:  # the lead may have been deleted meanwhile
             self.post_message(self.Loaded(lead_id, None, str(exc)))
             return
         self.post_message(self.Loaded(lead_id, card))
+
+    @work(thread=True, group="lead-prefetch")
+    def _prefetch(self, generation: int, entries: list, view: CardView, width: int, now) -> None:
+        # Only values cross into this thread (the entries, a CardView of plain styles, the
+        # width): it reads the database and renders lines, and touches no widget.
+        console = Console(width=max(width, 1), file=io.StringIO(), force_terminal=True)
+        ahead = {}
+        try:
+            with db_thread():
+                for entry in entries:
+                    card = self._read(entry.lead_id)
+                    blocks = view.blocks(card, entry, now)
+                    lines = CardView.render(blocks, width, console) if width > 2 else None
+                    ahead[entry.lead_id] = (card, blocks, lines, width)
+        except Exception:  # reading ahead is a nicety; the lead is read again when shown
+            return
+        self.post_message(self.Prefetched(generation, ahead))
+
+    def on_lead_detail_prefetched(self, message: Prefetched) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        if len(self._cards) > 64:
+            self._cards.clear()
+        self._cards.update(message.cards)
 
     def on_lead_detail_loaded(self, message: Loaded) -> None:
         message.stop()
@@ -116,47 +177,109 @@ class LeadDetail(VerticalScroll):
             self._show_empty(message.error)
             return
         self.card = message.card
+        self._cards[message.lead_id] = (message.card, None, None, -1)
         self._show(message.card)
 
     # -- drawing ------------------------------------------------------------------------------
-
-    def _section(self, name: str):
-        return self.query_one(f"#lead-{name}", Static)
+    # The card is rendered to lines once per card and width; scrolling and repainting read those
+    # lines. No child widgets: a new lead costs one Rich render, not a relayout of the screen.
 
     def _show_empty(self, why: str = "") -> None:
-        self._section("head").update(Text(why or "No lead selected.", style="italic"))
-        for name in ("benefits", "draft", "facts", "notes", "history"):
-            self._section(name).update("")
-            self._section(name).display = False
+        self._set_content([(Text(why or "No lead selected.", style="italic"), None)])
+
+    def _view(self) -> CardView:
+        names = ("lead-detail--benefit-bar", "lead-detail--draft")
+        styles = {name: self.get_component_rich_style(name, partial=True) for name in names}
+        return CardView(self._rep_zone, styles)
 
     def _show(self, card: LeadCard) -> None:
-        lead, now = card.lead, self._now()
-        self._section("head").update(self._head(lead, now))
-        self._section("benefits").update(self._benefits(card))
-        self._section("benefits").display = True
-        draft = self._section("draft")
-        draft.display = card.draft is not None and bool(card.draft.body.strip())
-        if draft.display:
+        self._set_content(self._view().blocks(card, self.entry, self._now()))
+
+    def _set_content(self, blocks: list[tuple[Any, Style | None]], lines=None) -> None:
+        """Show ``blocks`` (already rendered as ``lines`` at the current width, when given)."""
+        self._blocks = blocks
+        self._render_width = -1
+        if lines is not None:
+            self._use_lines(lines, self.scrollable_content_region.width)
+        else:
+            self._layout_lines()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def _layout_lines(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 2 or width == self._render_width:
+            return
+        self._use_lines(CardView.render(self._blocks, width, self.app.console), width)
+
+    def _use_lines(self, lines: list[Strip], width: int) -> None:
+        self._lines = lines
+        self._render_width = width
+        size = Size(width, len(lines))
+        if size != self.virtual_size:
+            # Setting virtual_size the usual way lays out the whole screen again (tens of ms per
+            # keystroke). The pane's own size has not changed, so only its scrollbar needs news.
+            self.set_reactive(LeadDetail.virtual_size, size)
+            self._scroll_update(size)
+
+    def on_resize(self) -> None:
+        self._layout_lines()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_y) + y
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        return self._lines[index].apply_style(base).extend_cell_length(width, base).crop(0, width)
+
+
+class CardView:
+    """A lead card as Rich renderables and rendered lines. Plain Python (no widget), so the
+    leads around the cursor can be drawn ahead in a worker thread."""
+
+    def __init__(self, rep_zone: str, styles: dict[str, Style]) -> None:
+        self._rep_zone = rep_zone
+        self._styles = styles
+
+    def style(self, name: str) -> Style:
+        return self._styles.get(name, Style())
+
+    def blocks(self, card: LeadCard, entry, now) -> list[tuple[Any, Style | None]]:
+        """The card top to bottom; a block with a style gets a bar of it down its left edge."""
+        lead = card.lead
+        gap = (Text(""), None)
+        blocks: list[tuple[Any, Style | None]] = [(self._head(lead, entry, now), None), gap]
+        if card.draft is not None and card.draft.body.strip():
             kind = NOTE_KINDS.get(card.draft.kind, card.draft.kind).lower()
             body = " ".join(card.draft.body.split())
-            draft.update(
-                Group(
-                    Text(f"✎ Unsaved {kind} draft — n goes on", style="bold"),
-                    Text(body, no_wrap=True, overflow="ellipsis"),
-                )
+            draft = Group(
+                Text(f"✎ Unsaved {kind} draft — n goes on", style="bold"),
+                Text(body, no_wrap=True, overflow="ellipsis"),
             )
-        self._section("facts").update(self._facts(card, now))
-        self._section("facts").display = True
+            blocks += [(draft, self.style("lead-detail--draft")), gap]
+        blocks += [(self._benefits(card), self.style("lead-detail--benefit-bar")), gap]
+        blocks += [(self._facts(card, now), None), gap]
         others = [n for n in card.notes if n.kind != "benefit"]
-        notes = self._section("notes")
-        notes.display = bool(others)
-        notes.update(self._notes(others, now))
-        history = self._section("history")
-        history.display = True
-        history.update(self._history(card.touches, now))
-        self.scroll_home(animate=False)
+        if others:
+            blocks += [(self._notes(others, now), None), gap]
+        blocks.append((self._history(card.touches, now), None))
+        return blocks
 
-    def _head(self, lead, now) -> Group:
+    @staticmethod
+    def render(blocks, width: int, console: Console) -> list[Strip]:
+        """The blocks as lines ``width`` cells wide."""
+        lines: list[Strip] = []
+        for renderable, bar in blocks:
+            inner = width - 2 if bar is not None else width
+            for line in console.render_lines(renderable, console.options.update_width(inner)):
+                if bar is not None:
+                    line = [Segment("▌ ", bar), *line]
+                lines.append(Strip(line))
+        return lines
+
+    def _head(self, lead, entry, now) -> Group:
         who = Text(lead.name, style="bold")
         role = ", ".join(part for part in (lead.title, lead.company) if part)
         if role:
@@ -168,7 +291,6 @@ class LeadDetail(VerticalScroll):
         their = now.in_timezone(lead.zone)
         where = Text(f"Their time {their.format('ddd HH:mm')} ({lead.zone})")
         lines = [who, contact, where]
-        entry = self.entry
         if entry is not None and getattr(entry, "lead_id", None) == lead.id:
             state = text.callable_state(entry, now, self._rep_zone)
             where.append(" · ")
@@ -179,10 +301,12 @@ class LeadDetail(VerticalScroll):
 
     def _benefits(self, card: LeadCard) -> Group:
         benefits = [n for n in card.notes if n.kind == "benefit"]
-        title = Text("Benefit statements", style="bold")
-        if not benefits:
-            return Group(title, Text("None yet — b writes one.", style="italic"))
-        return Group(title, *(Text(f"• {n.body}") for n in benefits))
+        lines: list = [Text("Benefit statements", style="bold")]
+        if benefits:
+            lines += [Text(f"• {n.body}") for n in benefits]
+        else:
+            lines.append(Text("None yet — b writes one.", style="italic"))
+        return Group(*lines)
 
     def _facts(self, card: LeadCard, now) -> Table:
         lead = card.lead

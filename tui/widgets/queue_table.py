@@ -12,7 +12,7 @@ from typing import Any
 
 from rich.segment import Segment
 from textual import work
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -23,9 +23,9 @@ from ..workers import db_thread
 
 PAGE = 100
 
-# fetch(offset, limit, now) -> (entries on that page, entries in the whole queue). Every page of
-# one rebuild is fetched with the same ``now``, so the pages fit together.
-Fetch = Callable[[int, int, Any], tuple[Sequence[Any], int]]
+# fetch(offset, limit, now, generation) -> (entries on that page, entries in the whole queue).
+# Every page of one rebuild (generation) is fetched with the same ``now``, so the pages fit.
+Fetch = Callable[[int, int, Any, int], tuple[Sequence[Any], int]]
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._loaded_once = False
         self._keep_lead: int | None = None
         self._highlighted: Any = None
+        self._strips: dict[tuple, Strip] = {}  # rendered rows: (index, cursor, width, minute)
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -171,7 +172,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             with db_thread():
                 loaded, total = {}, 0
                 for number in pages:
-                    entries, total = self._fetch(number * PAGE, PAGE, now)
+                    entries, total = self._fetch(number * PAGE, PAGE, now, generation)
                     loaded[number] = list(entries)
         except Exception as exc:  # shown to the rep; the old rows stay on screen
             self.post_message(self.Failed(f"queue: {exc}"))
@@ -188,6 +189,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._requested -= set(message.pages)
         self._total = message.total
         self._loaded_once = True
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, self._total + 1)
         target = self.cursor
         if message.fresh and self._keep_lead is not None:
@@ -200,15 +202,25 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- movement -----------------------------------------------------------------------------
 
-    def watch_cursor(self, index: int) -> None:
+    def watch_cursor(self, old: int, index: int) -> None:
+        top = self.scroll_y
         self._scroll_to_cursor()
         self._ensure_pages()
-        self.refresh()
+        if self.scroll_y == top:
+            # Only the two rows that changed: a keystroke repaints two lines, not the pane.
+            for row in {old, index}:
+                y = row - int(top) + 1
+                if 0 < y < self.size.height:
+                    self.refresh(Region(0, y, self.size.width, 1))
         entry = self.entry
         if entry != self._highlighted or entry is None:
             self._highlighted = entry
             if entry is not None or self._loaded_once:
                 self.post_message(self.Highlighted(entry, index, self._total))
+
+    def _row_changed(self) -> None:
+        self._strips.clear()
+        self.refresh()
 
     def _scroll_to_cursor(self) -> None:
         rows = max(self.scrollable_content_region.height - 1, 1)  # one line is the header
@@ -245,6 +257,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._ensure_pages()
 
     def on_resize(self) -> None:
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, self._total + 1)
         self._scroll_to_cursor()
         self._ensure_pages()
@@ -297,6 +310,15 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         if entry is None:
             return self._message_strip("…", width, cursor=index == self.cursor)
         now = self._now()
+        key = (index, index == self.cursor, width, int(now.timestamp()) // 60)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > 512:
+                self._strips.clear()
+            strip = self._strips[key] = self._entry_strip(entry, index, columns, now)
+        return strip
+
+    def _entry_strip(self, entry, index: int, columns, now) -> Strip:
         cells = [(c, self.cell(entry, c.key, now)) for c, _ in columns]
         styles = ["queue-table--callable" if entry.callable_now else "queue-table--waiting"]
         if entry.overdue:
@@ -315,7 +337,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         if key == "company":
             return entry.company or ""
         if key == "their_time":
-            return now.in_timezone(entry.zone).format("HH:mm")
+            return text.wall_clock(now, entry.zone)
         if key == "state":
             return text.callable_state(entry, now, self._zone)
         if key == "attempts":

@@ -23,7 +23,8 @@ from models.plans import due_planned_block
 from .. import text
 from ..workers import db_thread
 
-GOALS = [("calls", "calls"), ("conversations", "conversations"), ("calling_minutes", "calling")]
+# (goal, label): short, so the three fit one line at 80 columns
+GOALS = [("calls", "calls"), ("conversations", "connects"), ("calling_minutes", "calling")]
 
 
 class SessionTimer(Vertical):
@@ -49,20 +50,31 @@ class SessionTimer(Vertical):
         self.due = None
         self._loaded_at = None  # the app's clock when ``state`` was read
         self._asked_crash: int | None = None
+        self._shown: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="block-row"):
             yield Static(id="block-line")
-            yield ProgressBar(id="block-bar", show_eta=False, show_percentage=False)
+            yield ProgressBar(id="block-bar", total=1, show_eta=False, show_percentage=False)
         with Horizontal(id="goal-row"):
             yield Static("Today", id="goal-title")
             for key, _ in GOALS:
                 yield Static(id=f"goal-{key}-label", classes="goal-label")
                 yield ProgressBar(
-                    id=f"goal-{key}", show_eta=False, show_percentage=False, classes="goal-bar"
+                    id=f"goal-{key}",
+                    total=1,
+                    show_eta=False,
+                    show_percentage=False,
+                    classes="goal-bar",
                 )
 
     def on_mount(self) -> None:
+        self._set("#block-line", "…")
+        self.query_one("#block-bar").display = False
+
+    def start(self) -> None:
+        """Read the block and goals, then tick every second and beat every 15 (the screen calls
+        this once the queue is on screen: the queue comes first)."""
         self.reload()
         self.set_interval(1, self._tick)
         self.set_interval(HEARTBEAT_SECONDS, self.reload)
@@ -85,7 +97,7 @@ class SessionTimer(Vertical):
     def on_session_timer_loaded(self, message: Loaded) -> None:
         message.stop()
         if message.error:
-            self.query_one("#block-line", Static).update(f"Timer: {message.error}")
+            self._set("#block-line", f"Timer: {message.error}")
             return
         self.progress, self.due = message.progress, message.due
         self._loaded_at = self.app.now()
@@ -107,10 +119,20 @@ class SessionTimer(Vertical):
             return state.counted_seconds
         return state.counted_seconds + int((self.app.now() - self._loaded_at).total_seconds())
 
+    def _set(self, selector: str, content: str) -> None:
+        """Update a label only when its text changes: each update costs the screen a layout."""
+        if self._shown.get(selector) != content:
+            self._shown[selector] = content
+            self.query_one(selector, Static).update(content)
+
+    def _bar(self, selector: str, total: float, progress: float) -> None:
+        if self._shown.get(selector) != (total, progress):
+            self._shown[selector] = (total, progress)
+            self.query_one(selector, ProgressBar).update(total=total, progress=progress)
+
     def _tick(self) -> None:
         if not self.is_mounted:
             return
-        line = self.query_one("#block-line", Static)
         bar = self.query_one("#block-bar", ProgressBar)
         state = self.state
         if state is None:
@@ -122,9 +144,9 @@ class SessionTimer(Vertical):
                     f"{self.due.start.in_timezone(zone).format('HH:mm')}–"
                     f"{self.due.end.in_timezone(zone).format('HH:mm')}"
                 )
-                line.update(f"Planned now: {label} {span} — t starts it")
+                self._set("#block-line", f"Planned now: {label} {span} — t starts it")
             else:
-                line.update("No block running — t starts one")
+                self._set("#block-line", "No block running — t starts one")
         else:
             label = BLOCK_CATEGORIES.get(state.category, state.category)
             elapsed = self.live_elapsed()
@@ -137,11 +159,12 @@ class SessionTimer(Vertical):
             else:
                 mark, tail = "●", ""
             over = f" +{text.duration(elapsed - planned)} over" if elapsed > planned else ""
-            line.update(
-                f"{mark} {label} {text.duration(elapsed)} / {text.duration(planned)}{over}{tail}"
+            self._set(
+                "#block-line",
+                f"{mark} {label} {text.duration(elapsed)} / {text.duration(planned)}{over}{tail}",
             )
             bar.display = True
-            bar.update(total=max(planned, 1), progress=min(elapsed, planned))
+            self._bar("#block-bar", max(planned, 1), min(elapsed, planned))
         self._show_goals()
 
     def _show_goals(self) -> None:
@@ -156,12 +179,8 @@ class SessionTimer(Vertical):
             item = getattr(progress, key)
             done = item.done + (live_calling if key == "calling_minutes" else 0)
             unit = " min" if key == "calling_minutes" else ""
-            self.query_one(f"#goal-{key}-label", Static).update(
-                f"{label} {int(done)}/{item.goal}{unit}"
-            )
-            self.query_one(f"#goal-{key}", ProgressBar).update(
-                total=max(item.goal, 1), progress=min(done, max(item.goal, 1))
-            )
+            self._set(f"#goal-{key}-label", f"{label} {int(done)}/{item.goal}{unit}")
+            self._bar(f"#goal-{key}", max(item.goal, 1), min(int(done), max(item.goal, 1)))
 
     def forget(self) -> None:
         """The block was stopped or handed to the wall clock: stop keeping it alive."""
