@@ -17,7 +17,7 @@ MEETING_OUTCOMES = frozenset({"meeting"})
 
 def conversation_outcomes() -> frozenset[str]:
     """The outcomes the rule table in force counts as a conversation (a connect)."""
-    # Imported here: models.outcomes imports models.blocks, which imports this module.
+    # Imported here: models.outcomes imports models.blocks, whose counting imports this module.
     from .outcomes import load_rules
 
     return frozenset(name for name, rule in load_rules().items() if rule.conversation)

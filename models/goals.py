@@ -14,7 +14,7 @@ import pendulum
 
 from . import clock
 from .activity import TouchCounts, count_touches
-from .blocks import intervals_between, minutes_dict, sum_by_category
+from .block_time import intervals_between, minutes_dict, sum_by_category
 from .days import day_span, local_day, week_span, week_start
 from .db import write_transaction
 from .errors import FieldError

@@ -71,6 +71,8 @@ DUPLICATE_POLICIES = {
     "keep": "keep both",
 }
 CHUNK_ROWS = 1000
+DEFER_INDEXES_FROM = 5000  # rows: smaller imports keep every index up to date as they go
+SORT_CACHE_KIB = -4000  # the page cache (and so the sorter) while indexes are built again
 GOOGLE_SEPARATOR = " ::: "  # Google Contacts puts several values in one cell this way
 
 # The lead table's columns an import writes, in order (referred_by is resolved at the end).
@@ -406,7 +408,14 @@ def run_import(
             else:
                 records = _csv_rows(plan, checker, keep_text)
             rows = iter(records)
+            first = True
             while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+                if first and len(chunk) == CHUNK_ROWS:
+                    # A file that adds at least as many leads as the table holds: build the
+                    # indexes the import does not read once at the end instead of row by row.
+                    read = max(records.position(), 1)
+                    writer.defer_indexes(expected=len(chunk) * total // read)
+                first = False
                 writer.write(chunk)
                 if progress is not None:
                     progress(records.position(), total, report.read)
@@ -430,6 +439,7 @@ def run_import(
                 rejected=report.rejected,
                 problems=len(report.problems),
             )
+            writer.restore_indexes()
             report.written = True
     except _RollBack:
         writer.discard_rejects()
@@ -1017,6 +1027,7 @@ class _Writer:
         self._cursor = None
         self._next_id = 0
         self._first_new_id = 0
+        self._deferred: list[tuple[str, str]] = []  # (name, CREATE statement) of dropped indexes
         base = {column: None for column in LEAD_COLUMNS}
         for column in LEAD_COLUMNS:
             name = column.removesuffix("_id")
@@ -1063,6 +1074,41 @@ class _Writer:
         self._next_id = cursor.execute("SELECT coalesce(max(id), 0) FROM lead").fetchone()[0] + 1
         self._first_new_id = self._next_id
         self._line_offset = None  # line minus id of the lead inserted last
+
+    def defer_indexes(self, expected: int) -> None:
+        """Drop the lead table's secondary indexes that the import does not read (it reads
+        phone and email, for duplicates) when about ``expected`` new leads at least match the
+        table: rebuilding them once costs less than keeping them row by row. Inside the write
+        transaction: a rollback puts them back as they were."""
+        cursor = self._cursor
+        if expected < max(DEFER_INDEXES_FROM, self._existing_leads(cursor)):
+            return
+        self._deferred = cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lead'"
+            " AND sql IS NOT NULL AND name NOT IN ('lead_phone', 'lead_email') ORDER BY name"
+        ).fetchall()
+        for name, _ in self._deferred:
+            cursor.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
+
+    def restore_indexes(self) -> None:
+        """Build again, exactly as they were, the indexes :meth:`defer_indexes` dropped."""
+        if not self._deferred:
+            return
+        cursor = self._cursor
+        # SQLite sorts in memory up to the page cache's size: a small cache while building
+        # keeps memory flat however many leads there are.
+        cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {SORT_CACHE_KIB}")
+        try:
+            for _, sql in self._deferred:
+                cursor.execute(sql)
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+        self._deferred = []
+
+    @staticmethod
+    def _existing_leads(cursor) -> int:
+        return cursor.execute("SELECT count(*) FROM lead").fetchone()[0]
 
     def reject(self, raw: str | None) -> None:
         self.report.rejected += 1

@@ -25,7 +25,7 @@ import pendulum
 
 from . import clock
 from .benefits import check_benefit
-from .blocks import running_block
+from .blocks import is_crashed, is_live, running_block
 from .catalog import CHANNELS, STATUSES, check_choice
 from .db import write_transaction
 from .errors import CallqError, NotFound
@@ -203,6 +203,8 @@ class LogResult:
     block_id: int | None
     variant: str | None = None  # the introduction/offer variant the touch recorded
     benefit_id: int | None = None  # the benefit statement the touch recorded
+    # The rep's running block that lost its heartbeat: the touch is not counted in it.
+    crashed_block_id: int | None = None
 
     @property
     def next_touch_at(self) -> pendulum.DateTime | None:
@@ -415,8 +417,9 @@ def log_outcome(
     ``"lead"`` their zone, ``"rep"`` yours; or an aware datetime). ``started_at`` is when the
     call began (duration = now − started_at). ``variant`` is the introduction/offer variant used
     (default: the rotation's pick, :func:`models.variants.variant_for_touch`); ``benefit`` the id
-    of the library's benefit statement used. The touch is attributed to the rep's running time
-    block and remembers the lead's previous state for :func:`undo_last_touch`.
+    of the library's benefit statement used. The touch belongs to the rep's running time block if
+    it is live at ``now`` (:func:`models.blocks.is_live`: not a crashed one, whose clock stopped
+    at its last heartbeat) and remembers the lead's previous state for :func:`undo_last_touch`.
     """
     now = clock.resolve(now)
     settings = settings or load_settings()
@@ -434,7 +437,9 @@ def log_outcome(
             change = change_status(
                 lead, plan.status, reason=f"outcome: {rule.name}", rep=rep, now=now
             )
-        block = running_block(rep)
+        running = running_block(rep)
+        block = running if running is not None and is_live(running, now) else None
+        crashed = running if running is not None and is_crashed(running, now) else None
         statement = check_benefit(benefit)
         used_variant = variant_for_touch(lead, variant)
         touch = Touch.create(
@@ -465,6 +470,7 @@ def log_outcome(
         block_id=block.id if block else None,
         variant=used_variant,
         benefit_id=statement.id if statement else None,
+        crashed_block_id=crashed.id if crashed is not None else None,
     )
 
 

@@ -243,6 +243,47 @@ def test_touches_belong_to_the_block_they_were_logged_in(rep):
     assert again.counts == counts and again.counted_seconds == 18 * 60
 
 
+def test_a_touch_logged_after_a_crash_is_not_counted_in_the_block(rep):
+    block = start_block(rep, "calling", now=MON_9, settings=SETTINGS, heartbeat=True)
+    keep_alive(rep, MON_9, MON_9.add(minutes=30))  # then the workstation dies at 09:30
+    inside = log(rep, MON_9.add(minutes=20), "connected")
+    assert inside.block_id == block.id
+    # At 09:40 the rep logs a call from the shell: the block's clock stopped at 09:30.
+    lead = Lead.create(name="Bo", zone="America/Chicago", created_at=MON_9, updated_at=MON_9)
+    result = log_outcome(
+        lead.id, "no_answer", rep=rep, now=MON_9.add(minutes=40), settings=SETTINGS
+    )
+    assert result.block_id is None and result.crashed_block_id == block.id
+    assert Touch.get_by_id(result.touch_id).block_id is None
+    # Ended at its last heartbeat, the block holds only what happened inside it.
+    summary = recover_block(rep, "end", now=MON_9.add(hours=1), settings=SETTINGS)
+    assert summary.ended_at == MON_9.add(minutes=30)
+    assert (summary.counts.touches, summary.counts.conversations) == (1, 1)
+    in_block = Touch.select().where(Touch.block == block.id)
+    assert all(t.started_at <= summary.ended_at for t in in_block)
+
+
+def test_after_a_crash_and_resume_touches_count_again_but_not_those_in_the_gap(rep):
+    block = start_block(rep, "calling", now=MON_9, settings=SETTINGS, heartbeat=True)
+    keep_alive(rep, MON_9, MON_9.add(minutes=10))
+    assert log(rep, MON_9.add(minutes=5), "busy").block_id == block.id
+    assert log(rep, MON_9.add(minutes=30), "busy").block_id is None  # callq not running
+    recover_block(rep, "resume", now=MON_9.add(minutes=40), settings=SETTINGS, heartbeat=True)
+    keep_alive(rep, MON_9.add(minutes=40), MON_9.add(minutes=45))
+    assert log(rep, MON_9.add(minutes=41), "busy").block_id == block.id
+    summary = stop_block(rep, now=MON_9.add(minutes=45), settings=SETTINGS)
+    assert summary.counts.touches == 2
+    assert (summary.counted_seconds, summary.not_running_seconds) == (15 * 60, 30 * 60)
+
+
+def test_a_paused_block_still_takes_its_touches_and_a_later_block_not_earlier_ones(rep):
+    block = start_block(rep, "calling", now=MON_9, settings=SETTINGS)
+    pause_block(rep, now=MON_9.add(minutes=5), settings=SETTINGS)
+    assert log(rep, MON_9.add(minutes=6), "busy").block_id == block.id
+    # A touch logged with a clock set before the block began is not the block's.
+    assert log(rep, MON_9.subtract(minutes=30), "busy").block_id is None
+
+
 def test_opening_an_older_file_with_two_running_blocks_keeps_both_rows(db_path):
     db_path.parent.mkdir(mode=0o700)
     db = peewee.SqliteDatabase(str(db_path))

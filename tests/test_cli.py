@@ -177,3 +177,18 @@ def test_workstation_refuses_without_a_terminal(db_path):
     )
     assert result.returncode == 1
     assert "needs a terminal" in result.stderr
+
+
+def test_opening_the_workstation_does_not_import_every_command():
+    """Start-up is what a rep feels: no subcommand's heavy imports (vobject, icalendar…)."""
+    code = (
+        "import sys\n"
+        "from tui.cli import parse_args\n"
+        "args = parse_args(['--db', 'x.db', '--no-mouse'])\n"
+        "assert args.command is None and args.no_mouse\n"
+        "print(sorted(m for m in sys.modules if m in ('models.exporting', 'models.importing',"
+        " 'vobject', 'icalendar', 'tui.cli.leads')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

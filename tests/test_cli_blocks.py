@@ -139,6 +139,28 @@ def test_after_a_crash_start_offers_resume_or_end(at, db_path):
     assert at("10:01", "block", "start", "research").code == 0
 
 
+def test_log_while_the_block_has_crashed_says_it_is_not_counted_there(at, db_path):
+    open_database(db_path)
+    rep = current_rep("ana")
+    settings = Settings(rep_zone="America/New_York")
+    start_block(rep, "calling", now=ny(2026, 11, 23, 9, 0), settings=settings, heartbeat=True)
+    keep_alive(rep, ny(2026, 11, 23, 9, 0), ny(2026, 11, 23, 9, 30))
+    close_database()
+    assert at("09:40", "lead", "add", "Bo Li", "--zone", "America/Chicago").code == 0
+
+    logged = at("09:45", "log", "1", "no_answer")
+    assert logged.code == 0, logged.err
+    lines = logged.out.splitlines()
+    assert lines[-2] == "not in your calling block: callq stopped timing it at 09:30"
+    assert (
+        lines[-1]
+        == "  callq block recover resume (keeps going from now) or callq block recover end"
+    )
+    assert all(len(line) <= 80 for line in lines[-2:])
+    data = at("09:46", "log", "1", "busy", "--json").json
+    assert (data["block"], data["crashed_block"]) == (None, 1)
+
+
 def test_resume_after_a_crash_from_the_command_line(at, db_path):
     open_database(db_path)
     rep = current_rep("ana")

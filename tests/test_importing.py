@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from models.catalog import SOURCES
 from models.errors import CallqError
 from models.exporting import export_to_file
+from models.fields import to_db
 from models.importing import ImportOptions, plan_import, run_import
 from models.leads import add_lead, lead_as_dict
 from models.notes import add_note, notes_for
@@ -623,3 +624,46 @@ def test_the_users_own_sources_are_known(db, rep, tmp_path):
     assert [(line, col) for line, col, _ in problems(report)] == [(3, "Source")]
     _, report = run(path, rep, sources={**SOURCES, "trade_press": "Trade press"}, skip_invalid=True)
     assert leads()["Ana"].source == "trade_press"
+
+
+def _indexes():
+    from models.schema import database
+
+    return database.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    ).fetchall()
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monkeypatch, broken):
+    import models.importing as importing
+
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(importing, "DEFER_INDEXES_FROM", 5)
+    set_aside = []
+    defer = importing._Writer.defer_indexes
+
+    def spy(writer, expected):
+        defer(writer, expected)
+        set_aside.extend(name for name, _ in writer._deferred)
+
+    monkeypatch.setattr(importing._Writer, "defer_indexes", spy)
+    before = _indexes()
+    rows = [f"Lead {i},+1212{2_000_000 + i},UTC\n" for i in range(50)]
+    if broken:
+        rows.append("Bad,+12125550100,Mars/Olympus\n")
+    path = tmp_path / "many.csv"
+    path.write_text("Name,Phone,Zone\n" + "".join(rows))
+    _, report = run(path, rep)
+    assert report.written is not broken
+    assert "lead_next_touch_at" in set_aside and "lead_phone" not in set_aside
+    assert _indexes() == before  # rebuilt as they were, or never gone (rolled back)
+    assert Lead.select().count() == (0 if broken else 50)
+    if not broken:  # the rebuilt indexes answer for every new lead
+        from models.schema import database
+
+        due = database.execute_sql(
+            "SELECT count(*) FROM lead INDEXED BY lead_next_touch_at WHERE next_touch_at = ?",
+            (to_db(NOW),),
+        ).fetchone()[0]
+        assert due == 50

@@ -219,6 +219,21 @@ def test_source_list_includes_your_own(cli, private_home):
     _one_line_error(cli("source", "list"), f"{config / 'config.toml'}: sources.bad key!")
 
 
+def test_import_knows_your_own_sources(cli, private_home, tmp_path):
+    config = private_home / ".config" / "callq"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text('[sources]\ntrade_press = "Trade press article"\n')
+    path = tmp_path / "leads.csv"
+    path.write_text("Name,Phone,Source\nAna,+12125550123,Trade press\nBo,+12125550124,Pigeon\n")
+    result = cli("import", path, "--skip-invalid", "--json")
+    assert result.code == 0, result.err
+    report = result.json["report"]
+    assert report["imported"] == 1
+    assert [(p["line"], p["column"]) for p in report["problems"]] == [(3, "Source")]
+    (ana,) = cli("lead", "list", "--json").json
+    assert (ana["name"], ana["source"]) == ("Ana", "trade_press")
+
+
 def test_the_demo_has_a_lifecycle_to_show(cli):
     assert cli("demo", "--leads", "60").code == 0
     leads = cli("lead", "list", "--limit", "100", "--json").json

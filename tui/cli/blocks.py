@@ -12,6 +12,7 @@ from models.blocks import (
     block_state,
     block_summary,
     blocks_between,
+    crashed_block,
     pause_block,
     recover_block,
     resume_block,
@@ -274,6 +275,18 @@ def _describe_state(ctx, state: BlockState) -> str:
     elif state.paused:
         text += f"; paused since {_at(ctx, state.paused_since)}"
     return text
+
+
+def print_crashed_note(ctx) -> None:
+    """After ``callq log`` while the rep's block has crashed: the touch is not counted in it."""
+    state = crashed_block(ctx.rep, now=ctx.now)
+    if state is None:
+        return
+    print(
+        f"not in your {_label(state.category)} block: callq stopped timing it at"
+        f" {_at(ctx, state.crashed_at)}"
+    )
+    print(f"  {RECOVER_HINT}")
 
 
 def _show_summary(ctx, summary: BlockSummary) -> int:

@@ -11,6 +11,7 @@ from models.leads import get_lead, iso
 from models.outcomes import load_rules, log_outcome, undo_last_touch
 from models.queue import queue_view
 
+from .blocks import print_crashed_note
 from .referrals import print_referral_prompt
 
 
@@ -168,6 +169,7 @@ def cmd_log(ctx) -> int:
                 "ask_referral": plan.ask_referral,
                 "reason": plan.reason,
                 "block": result.block_id,
+                "crashed_block": result.crashed_block_id,
                 "variant": result.variant,
                 "benefit": result.benefit_id,
             }
@@ -182,6 +184,8 @@ def cmd_log(ctx) -> int:
     )
     if plan.exhausted:
         print("exhausted: out of the queue until you recycle the lead or mark it lost")
+    if result.crashed_block_id is not None:
+        print_crashed_note(ctx)
     if plan.ask_referral:
         print_referral_prompt(get_lead(plan.lead_id))
     return 0

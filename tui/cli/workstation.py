@@ -7,7 +7,6 @@ import os
 import sys
 
 from models.db import resolve_target
-from models.demo import build_demo
 from models.errors import CallqError
 
 
@@ -26,6 +25,8 @@ def run_workstation(ctx) -> int:
     db = ctx.open()
     notice = None
     if first_run:
+        from models.demo import build_demo
+
         made = build_demo(rep=ctx.rep, now=ctx.now)
         notice = (
             f"First run: {db.database} holds {made} demo leads. "
