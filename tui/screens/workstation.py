@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from models import clock
+from models.benefits import use_benefit
 from models.blocks import (
     pause_block,
     recover_block,
@@ -28,7 +29,6 @@ from models.blocks import (
     start_block,
     stop_block,
 )
-from models.benefits import use_benefit
 from models.catalog import BLOCK_CATEGORIES
 from models.errors import CallqError
 from models.leads import get_lead
