@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from models import clock
+from models.benefits import use_benefit
 from models.blocks import (
     pause_block,
     recover_block,
@@ -88,6 +89,7 @@ class WorkstationScreen(Screen):
         Binding("p", "pause_block", "Pause/resume block", id="pause_block", show=False),
         Binding("ctrl+r", "refresh", "Refresh queue", id="refresh", show=False),
         Binding("i", "import_leads", "Import leads from a file", id="import_leads", show=False),
+        Binding("s", "pick_benefit", "Pick a benefit statement", id="pick_benefit", show=False),
     ]
 
     entry: reactive[Any | None] = reactive(None, always_update=True, init=False, repaint=False)
@@ -113,6 +115,7 @@ class WorkstationScreen(Screen):
         super().__init__()
         self._arrived: dict[int, object] = {}
         self._undone: int | None = None
+        self._benefits: dict[int, int] = {}  # lead id → library statement picked for its touch
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -289,6 +292,7 @@ class WorkstationScreen(Screen):
 
     def _log(self, entry, rule, next_lead, started, *, at=None, at_zone=LEAD_ZONE) -> None:
         app = self.app
+        benefit = self._benefits.get(entry.lead_id)
 
         def log() -> str:
             now = app.now()
@@ -304,7 +308,9 @@ class WorkstationScreen(Screen):
                 at_zone=at_zone,
                 started_at=began,
                 settings=app.settings,
+                benefit=benefit,
             )
+            self._benefits.pop(entry.lead_id, None)
             plan = result.plan
             told = f"{rule.label}: {entry.name}. Next: {plan.next_touch_text()}. u undoes."
             if plan.next_touch_at is None:
@@ -352,6 +358,31 @@ class WorkstationScreen(Screen):
             self.detail.reload()
 
         self.app.push_screen(NoteEditor(entry.lead_id, entry.name, kind=kind), done)
+
+    def action_pick_benefit(self) -> None:
+        """Insert a library statement into the lead's benefit notes; the next touch records it."""
+        from ..dialogs.benefit_picker import BenefitPicker
+
+        entry = self.current
+        if entry is None:
+            self.notify("No lead selected.", severity="warning")
+            return
+        app = self.app
+
+        def picked(statement) -> None:
+            if statement is None:
+                return
+            benefit_id = statement.id
+
+            def use() -> str:
+                _, new = use_benefit(entry.lead_id, benefit_id, author=app.rep, now=app.now())
+                self._benefits[entry.lead_id] = benefit_id
+                where = "added to" if new else "already in"
+                return f"Benefit statement {where} {entry.name}'s notes; the next touch records it."
+
+            self._write(use, then=self.detail.reload)
+
+        self.app.push_screen(BenefitPicker(entry.lead_id, entry.name), picked)
 
     @work(thread=True, group="drafts")
     def _find_drafts(self) -> None:
