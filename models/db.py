@@ -24,7 +24,7 @@ PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 15_000,  # ms: a second callq on the same file waits, it does not fail
     "synchronous": "normal",  # safe with WAL; a power cut may lose the last commit, never corrupt
-    "cache_size": -32_000,  # KiB
+    "cache_size": -2_000,  # KiB per connection (each worker thread has its own)
 }
 
 
