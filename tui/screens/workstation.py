@@ -161,8 +161,7 @@ class WorkstationScreen(Screen):
         self.detail.prefetch([e for e in around if e is not None])
         total = queue.total
         place = f"{queue.cursor + 1} of {total}" if total else "empty"
-        if queue.border_subtitle != place:
-            queue.border_subtitle = place
+        queue.show_place(place)
 
     @on(QueueTable.Highlighted)
     def _highlighted(self, message: QueueTable.Highlighted) -> None:

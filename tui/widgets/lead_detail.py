@@ -13,7 +13,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import work
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -53,7 +53,7 @@ class LeadDetail(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"lead-detail--benefit-bar", "lead-detail--draft"}
 
-    entry: reactive[Any | None] = reactive(None, always_update=True, init=False)
+    entry: reactive[Any | None] = reactive(None, always_update=True, init=False, repaint=False)
 
     class Loaded(Message):
         def __init__(self, lead_id: int, card: LeadCard | None, error: str = "") -> None:
@@ -198,14 +198,25 @@ class LeadDetail(ScrollView, can_focus=True):
 
     def _set_content(self, blocks: list[tuple[Any, Style | None]], lines=None) -> None:
         """Show ``blocks`` (already rendered as ``lines`` at the current width, when given)."""
+        before, region = self._lines, self.scrollable_content_region
+        unscrolled = self.scroll_y == 0 and self._render_width == region.width
         self._blocks = blocks
         self._render_width = -1
         if lines is not None:
-            self._use_lines(lines, self.scrollable_content_region.width)
+            self._use_lines(lines, region.width)
         else:
             self._layout_lines()
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
+        if not unscrolled or self.scrollable_content_region != region:
+            self.refresh()
+            return
+        # Only the lines that differ from the card before: headings, gaps and labels stay put,
+        # and every line not sent is bytes saved over SSH.
+        for y in range(region.height):
+            old = before[y] if y < len(before) else None
+            new = self._lines[y] if y < len(self._lines) else None
+            if old != new:
+                self.refresh(Region(0, y, region.width, 1))
 
     def _layout_lines(self) -> None:
         width = self.scrollable_content_region.width

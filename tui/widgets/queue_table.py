@@ -63,6 +63,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+    _caption_only = False  # while set, a whole-widget refresh repaints the bottom border only
 
     class Highlighted(Message):
         """The cursor is on ``entry`` (``None``: the queue is empty)."""
@@ -217,6 +218,23 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._highlighted = entry
             if entry is not None or self._loaded_once:
                 self.post_message(self.Highlighted(entry, index, self._total))
+
+    def show_place(self, caption: str) -> None:
+        """Put ``caption`` (e.g. "3 of 120") in the bottom border, repainting that line only: a
+        keystroke that moves the cursor must not redraw every row for a changed counter."""
+        if self.border_subtitle == caption:
+            return
+        self._caption_only = True
+        try:
+            self.border_subtitle = caption
+        finally:
+            self._caption_only = False
+
+    def refresh(self, *regions: Region, repaint=True, layout=False, recompose=False):
+        if self._caption_only and not regions and not layout and not recompose:
+            offset, outer = self.content_offset, self.outer_size
+            regions = (Region(-offset.x, outer.height - 1 - offset.y, outer.width, 1),)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def _row_changed(self) -> None:
         self._strips.clear()
