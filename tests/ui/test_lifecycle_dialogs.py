@@ -12,6 +12,7 @@ from tests.ui.conftest import ready, screen_text, until
 from tui.dialogs.benefit_picker import BenefitPicker
 from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.outcome import OutcomeDialog
+from tui.dialogs.qualify import QualifyDialog
 from tui.dialogs.referral import ReferralForm
 
 SIZES = [(80, 24), (160, 48)]
@@ -168,3 +169,66 @@ async def test_r_adds_a_referral_from_any_lead(app):
         await until(pilot, lambda: isinstance(app.screen, ReferralForm))
         await pilot.press(*"Lee Moss", "enter", "enter", *"+1 416 555 0199", "enter")
         await until(pilot, lambda: any(m.name == "Lee Moss" for m in _referred(entry.lead_id)))
+
+
+async def _qualify_dialog(pilot) -> QualifyDialog:
+    await pilot.press("a")
+    await until(pilot, lambda: isinstance(pilot.app.screen, QualifyDialog))
+    dialog = pilot.app.screen
+    await until(pilot, lambda: len(dialog.query(".question")) == 5)
+    await pilot.pause()
+    return dialog
+
+
+def _a_plain_lead(workstation) -> int:
+    """Move the cursor to a lead whose status is still ``lead``; its id."""
+    queue = workstation.queue
+    for index in range(queue.total):
+        entry = queue.entry_at(index)
+        if entry is not None and get_lead(entry.lead_id).status == "lead":
+            queue.move_to(index)
+            return entry.lead_id
+    raise AssertionError("no plain lead in the demo queue")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_qualify_all_yes_promotes_to_prospect(app, size):
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        lead_id = _a_plain_lead(app.screen)
+        await ready(pilot)
+        dialog = await _qualify_dialog(pilot)
+        assert "Is there a want or need?" in screen_text(app)
+        await pilot.press("y", "y", "y", "y", "y")  # each answer moves to the next row
+        likelihood = dialog.query_one("#qualify-likelihood")
+        assert likelihood.has_focus
+        likelihood.value = ""
+        await pilot.press(*"70", "tab", *"next quarter", "enter")
+        await until(pilot, lambda: get_lead(lead_id).status == "prospect")
+        lead = get_lead(lead_id)
+        assert (lead.likelihood, lead.purchase_timing) == (70, "next quarter")
+        assert {lead.q_need, lead.q_afford, lead.q_authority} == {"yes"}
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_qualify_likelihood_140_is_refused_and_nothing_changes(app, size):
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        lead_id = _a_plain_lead(app.screen)
+        await ready(pilot)
+        before = get_lead(lead_id)
+        dialog = await _qualify_dialog(pilot)
+        await pilot.press("n", "y", "y", "y", "y")
+        dialog.query_one("#qualify-likelihood").value = ""
+        await pilot.press(*"140", "enter")
+        await until(pilot, lambda: "140 is out of range (0 to 100)" in screen_text(app))
+        assert "likelihood" in screen_text(app)
+        assert app.screen is dialog
+        after = get_lead(lead_id)
+        assert (after.q_need, after.likelihood, after.status) == (
+            before.q_need,
+            before.likelihood,
+            before.status,
+        )
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is not dialog)

@@ -92,6 +92,7 @@ class WorkstationScreen(Screen):
         Binding("i", "import_leads", "Import leads from a file", id="import_leads", show=False),
         Binding("s", "pick_benefit", "Pick a benefit statement", id="pick_benefit", show=False),
         Binding("r", "add_referral", "Add a lead they referred", id="add_referral", show=False),
+        Binding("a", "qualify", "Qualify the lead", id="qualify", show=False),
     ]
 
     entry: reactive[Any | None] = reactive(None, always_update=True, init=False, repaint=False)
@@ -359,6 +360,27 @@ class WorkstationScreen(Screen):
             ),
             answer,
         )
+
+    def action_qualify(self) -> None:
+        from ..dialogs.qualify import QualifyDialog
+
+        entry = self.current
+        if entry is None:
+            self.notify("No lead selected.", severity="warning")
+            return
+
+        def saved(result) -> None:
+            if result is None:
+                return
+            if result.change is not None:
+                self.notify(f"{entry.name} is now a prospect ({result.change.reason}).")
+            elif result.unmet:
+                self.notify(f"Qualification saved; not a prospect yet: {'; '.join(result.unmet)}.")
+            else:
+                self.notify(f"Qualification saved on {entry.name}.")
+            self.detail.reload()
+
+        self.app.push_screen(QualifyDialog(entry.lead_id, entry.name), saved)
 
     def action_add_referral(self) -> None:
         entry = self.current
