@@ -36,6 +36,10 @@ async def test_every_outcome_key_shows_the_plan_then_logs_and_moves_on(app):
             before = len(touches_for(lead.lead_id))
             await pilot.press("enter")
             await until(pilot, lambda lid=lead.lead_id, n=before: len(touches_for(lid)) == n + 1)
+            if rules[outcome].ask_referral:  # a conversation: callq asks about a referral
+                await until(pilot, lambda: app.screen is not workstation)
+                await pilot.press("escape")
+                await until(pilot, lambda: app.screen is workstation)
             await until(pilot, lambda a=after: workstation.queue.entry.lead_id == a.lead_id)
             await ready(pilot)
             assert touches_for(lead.lead_id, limit=1)[0].outcome == outcome

@@ -34,6 +34,7 @@ from models.errors import CallqError
 from models.leads import get_lead
 from models.notes import drafts_for
 from models.outcomes import LEAD_ZONE, load_rules, log_outcome, undo_last_touch
+from models.referrals import record_ask
 
 from .. import text
 from ..widgets.lead_detail import LeadDetail
@@ -90,6 +91,8 @@ class WorkstationScreen(Screen):
         Binding("ctrl+r", "refresh", "Refresh queue", id="refresh", show=False),
         Binding("i", "import_leads", "Import leads from a file", id="import_leads", show=False),
         Binding("s", "pick_benefit", "Pick a benefit statement", id="pick_benefit", show=False),
+        Binding("r", "add_referral", "Add a lead they referred", id="add_referral", show=False),
+        Binding("a", "qualify", "Qualify the lead", id="qualify", show=False),
     ]
 
     entry: reactive[Any | None] = reactive(None, always_update=True, init=False, repaint=False)
@@ -292,6 +295,7 @@ class WorkstationScreen(Screen):
     def _log(self, entry, rule, next_lead, started, *, at=None, at_zone=LEAD_ZONE) -> None:
         app = self.app
         benefit = self._benefits.get(entry.lead_id)
+        logged: dict[str, Any] = {}
 
         def log() -> str:
             now = app.now()
@@ -310,20 +314,91 @@ class WorkstationScreen(Screen):
                 benefit=benefit,
             )
             self._benefits.pop(entry.lead_id, None)
+            logged.update(touch_id=result.touch_id, ask=result.plan.ask_referral)
             plan = result.plan
             told = f"{rule.label}: {entry.name}. Next: {plan.next_touch_text()}. u undoes."
             if plan.next_touch_at is None:
                 told = f"{rule.label}: {entry.name} leaves the queue. u undoes."
-            if plan.ask_referral:
-                told += " Ask them for a referral!"
             return told
 
         def after() -> None:
             self.detail.forget()
             self.queue.reload(keep_lead=next_lead)
             self.timer.reload()
+            if logged.get("ask"):
+                self._ask_referral(entry, logged["touch_id"])
 
         self._write(log, then=after)
+
+    def _ask_referral(self, entry, touch_id: int) -> None:
+        """After a good conversation: did they give a name? Recorded on that touch."""
+        from ..dialogs.choice import ChoiceDialog
+
+        app = self.app
+
+        def answer(result: str | None) -> None:
+            if result == "obtained":
+                self._referral_form(entry.lead_id, entry.name, touch_id)
+            elif result is not None:
+                said = {"declined": "asked, none given", "skipped": "not asked"}[result]
+                self._write(
+                    lambda: record_ask(
+                        entry.lead_id, result, touch_id=touch_id, rep=app.rep, now=app.now()
+                    ),
+                    f"Referral on {entry.name}: {said}.",
+                )
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "Ask for a referral",
+                f"A good conversation with {entry.name}: who else should you talk to?",
+                [
+                    ("o", "Asked, and they named someone: add the lead", "obtained"),
+                    ("d", "Asked, and they declined", "declined"),
+                    ("s", "Did not ask this time", "skipped"),
+                ],
+            ),
+            answer,
+        )
+
+    def action_qualify(self) -> None:
+        from ..dialogs.qualify import QualifyDialog
+
+        entry = self.current
+        if entry is None:
+            self.notify("No lead selected.", severity="warning")
+            return
+
+        def saved(result) -> None:
+            if result is None:
+                return
+            if result.change is not None:
+                self.notify(f"{entry.name} is now a prospect ({result.change.reason}).")
+            elif result.unmet:
+                self.notify(f"Qualification saved; not a prospect yet: {'; '.join(result.unmet)}.")
+            else:
+                self.notify(f"Qualification saved on {entry.name}.")
+            self.detail.reload()
+
+        self.app.push_screen(QualifyDialog(entry.lead_id, entry.name), saved)
+
+    def action_add_referral(self) -> None:
+        entry = self.current
+        if entry is None:
+            self.notify("No lead selected.", severity="warning")
+            return
+        self._referral_form(entry.lead_id, entry.name, None)
+
+    def _referral_form(self, referrer_id: int, referrer_name: str, touch_id: int | None) -> None:
+        from ..dialogs.referral import ReferralForm
+
+        def saved(name: str | None) -> None:
+            if name:
+                self.notify(f"{name} added, referred by {referrer_name}: due for a first call.")
+                self.detail.forget()
+                self.queue.reload()
+
+        self.app.push_screen(ReferralForm(referrer_id, referrer_name, touch_id), saved)
 
     def action_undo(self) -> None:
         app = self.app
