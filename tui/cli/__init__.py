@@ -43,7 +43,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-mouse", action="store_true", help="workstation: ignore the mouse entirely"
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     if not commands:
         parser.set_defaults(command=None)
         return parser
@@ -85,6 +85,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         if not rest:
             return lean
     return build_parser().parse_args(argv)
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: looks the installed version up only when asked (the lookup reads package
+    metadata, ~30 ms that every start of the workstation would otherwise pay)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0,
+                         help="show the version and exit")  # fmt: skip
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
 
 
 @functools.lru_cache(maxsize=1)
