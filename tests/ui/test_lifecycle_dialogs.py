@@ -4,6 +4,8 @@ the referred lead's form."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from models.leads import get_lead, touches_for
@@ -14,6 +16,7 @@ from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.outcome import OutcomeDialog
 from tui.dialogs.qualify import QualifyDialog
 from tui.dialogs.referral import ReferralForm
+from tui.dialogs.status import StatusDialog
 
 SIZES = [(80, 24), (160, 48)]
 
@@ -232,3 +235,46 @@ async def test_qualify_likelihood_140_is_refused_and_nothing_changes(app, size):
         )
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is not dialog)
+
+
+async def _status_dialog(pilot, key: str) -> StatusDialog:
+    await pilot.press("m")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog))
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(pilot.app.screen, StatusDialog))
+    await pilot.pause()
+    return pilot.app.screen
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_customer_needs_a_good_deal_value_then_asks_for_a_referral(app, size):
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        lead_id = _a_plain_lead(app.screen)
+        await ready(pilot)
+        dialog = await _status_dialog(pilot, "c")
+        await pilot.press(*"12k", "enter")
+        await until(pilot, lambda: "'12k' is not an amount" in screen_text(app))
+        assert app.screen is dialog and get_lead(lead_id).status == "lead"
+        await pilot.press("backspace", *"000.50", "enter")
+        await until(pilot, lambda: get_lead(lead_id).status == "customer")
+        assert get_lead(lead_id).deal_value == Decimal("12000.50")
+        # A new customer: the moment to ask for a referral.
+        await until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await pilot.press("s")
+        await until(pilot, lambda: [r for r, _ in _asks(lead_id)] == ["skipped"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_lost_needs_a_reason(app, size):
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        lead_id = _a_plain_lead(app.screen)
+        await ready(pilot)
+        dialog = await _status_dialog(pilot, "l")
+        await pilot.press("enter")
+        await until(pilot, lambda: "reason: say why the lead was lost" in screen_text(app))
+        assert app.screen is dialog and get_lead(lead_id).status == "lead"
+        await pilot.press(*"went with a competitor", "enter")
+        await until(pilot, lambda: get_lead(lead_id).status == "lost")
+        assert get_lead(lead_id).lost_reason == "went with a competitor"

@@ -29,7 +29,7 @@ from models.blocks import (
     start_block,
     stop_block,
 )
-from models.catalog import BLOCK_CATEGORIES
+from models.catalog import BLOCK_CATEGORIES, STATUSES
 from models.errors import CallqError
 from models.leads import get_lead
 from models.notes import drafts_for
@@ -93,6 +93,7 @@ class WorkstationScreen(Screen):
         Binding("s", "pick_benefit", "Pick a benefit statement", id="pick_benefit", show=False),
         Binding("r", "add_referral", "Add a lead they referred", id="add_referral", show=False),
         Binding("a", "qualify", "Qualify the lead", id="qualify", show=False),
+        Binding("m", "move_status", "Change the lead's status", id="move_status", show=False),
     ]
 
     entry: reactive[Any | None] = reactive(None, always_update=True, init=False, repaint=False)
@@ -330,7 +331,7 @@ class WorkstationScreen(Screen):
 
         self._write(log, then=after)
 
-    def _ask_referral(self, entry, touch_id: int) -> None:
+    def _ask_referral(self, entry, touch_id: int | None) -> None:
         """After a good conversation: did they give a name? Recorded on that touch."""
         from ..dialogs.choice import ChoiceDialog
 
@@ -381,6 +382,41 @@ class WorkstationScreen(Screen):
             self.detail.reload()
 
         self.app.push_screen(QualifyDialog(entry.lead_id, entry.name), saved)
+
+    def action_move_status(self) -> None:
+        """Prospect, customer (with its deal value), lost (with its reason)…"""
+        from ..dialogs.choice import ChoiceDialog
+        from ..dialogs.status import StatusDialog
+
+        entry = self.current
+        if entry is None:
+            self.notify("No lead selected.", severity="warning")
+            return
+
+        def moved(move) -> None:
+            if move is None:
+                return
+            label = STATUSES[move.lead.status].lower()
+            said = f"{entry.name} is now {label}." if move.change else "Nothing changed."
+            self.notify(said if move.change or not move.updated else f"{entry.name}: updated.")
+            self.detail.forget()
+            self.queue.reload()
+            if move.ask_referral:
+                self._ask_referral(entry, None)
+
+        def chosen(to_status: str | None) -> None:
+            if to_status is not None:
+                self.app.push_screen(StatusDialog(entry.lead_id, entry.name, to_status), moved)
+
+        keys = {"lead": "e", "prospect": "p", "customer": "c", "lost": "l", "do_not_contact": "x"}
+        self.app.push_screen(
+            ChoiceDialog(
+                "Change the status",
+                f"Move {entry.name} to:",
+                [(keys[status], label, status) for status, label in STATUSES.items()],
+            ),
+            chosen,
+        )
 
     def action_add_referral(self) -> None:
         entry = self.current
