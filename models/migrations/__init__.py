@@ -78,6 +78,17 @@ def migrate(db: peewee.Database, target: int | None = None) -> list[Migration]:
     return applied
 
 
+def frozen_base(db: peewee.Database) -> type[peewee.Model]:
+    """The base class for a migration's frozen models, bound to ``db``."""
+
+    class Base(peewee.Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    return Base
+
+
 def _row_count(db: peewee.Database, table: str) -> int:
     if table not in db.get_tables():
         return 0

@@ -6,15 +6,13 @@ Frozen as it was at version 1: later versions change it by migrations, not by ed
 import peewee
 
 from models.fields import UTCDateTimeField
+from models.migrations import frozen_base
 
 VERSION = 1
 
 
 def apply(db: peewee.Database) -> None:
-    class Base(peewee.Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)
 
     class Rep(Base):
         name = peewee.CharField(unique=True)

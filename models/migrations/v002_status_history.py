@@ -6,7 +6,7 @@ Adds the ``status_change`` table and ``lead.exhausted`` (false for every existin
 import peewee
 
 from models.fields import UTCDateTimeField
-from models.migrations import add_column
+from models.migrations import add_column, frozen_base
 
 VERSION = 2
 
@@ -14,10 +14,7 @@ VERSION = 2
 def apply(db: peewee.Database) -> None:
     add_column(db, "lead", "exhausted", peewee.BooleanField(), "0")
 
-    class Base(peewee.Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)
 
     class Lead(Base):
         pass

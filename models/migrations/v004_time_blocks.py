@@ -8,15 +8,13 @@ their last sign of life first, so the index can exist and no row is lost.
 import peewee
 
 from models.fields import UTCDateTimeField
+from models.migrations import frozen_base
 
 VERSION = 4
 
 
 def apply(db: peewee.Database) -> None:
-    class Base(peewee.Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)
 
     class Rep(Base):
         pass

@@ -8,15 +8,13 @@ columns are nullable, so plain ``ALTER TABLE ... ADD COLUMN`` keeps every row as
 import peewee
 
 from models.fields import UTCDateTimeField
+from models.migrations import frozen_base
 
 VERSION = 5
 
 
 def apply(db: peewee.Database) -> None:
-    class Base(peewee.Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)
 
     class Rep(Base):
         pass

@@ -7,15 +7,13 @@ import read, wrote and refused).
 import peewee
 
 from models.fields import UTCDateTimeField
+from models.migrations import frozen_base
 
 VERSION = 6
 
 
 def apply(db: peewee.Database) -> None:
-    class Base(peewee.Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = frozen_base(db)
 
     class Rep(Base):
         pass
