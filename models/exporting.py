@@ -21,7 +21,7 @@ import vobject
 from . import clock
 from .errors import CallqError
 from .import_formats import CALLQ_COLUMNS, FIELDS
-from .importing import vcard_property
+from .import_rows import vcard_property
 from .leads import iso, lead_as_dict
 from .notes import note_as_dict
 from .paths import ensure_private_dir

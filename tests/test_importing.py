@@ -636,18 +636,19 @@ def _indexes():
 
 @pytest.mark.parametrize("broken", [False, True])
 def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monkeypatch, broken):
+    import models.import_write as import_write
     import models.importing as importing
 
     monkeypatch.setattr(importing, "CHUNK_ROWS", 10)
-    monkeypatch.setattr(importing, "DEFER_INDEXES_FROM", 5)
+    monkeypatch.setattr(import_write, "DEFER_INDEXES_FROM", 5)
     set_aside = []
-    defer = importing._Writer.defer_indexes
+    defer = import_write.Writer.defer_indexes
 
     def spy(writer, expected):
         defer(writer, expected)
         set_aside.extend(name for name, _ in writer._deferred)
 
-    monkeypatch.setattr(importing._Writer, "defer_indexes", spy)
+    monkeypatch.setattr(import_write.Writer, "defer_indexes", spy)
     before = _indexes()
     rows = [f"Lead {i},+1212{2_000_000 + i},UTC\n" for i in range(50)]
     if broken:

@@ -1,0 +1,386 @@
+"""Writing an import's checked rows: duplicates found by phone and email (in the file or the
+database) and handled by the chosen policy, leads and notes inserted in chunks, the indexes the
+import does not read set aside and rebuilt for a big import, referrals linked at the end."""
+
+from __future__ import annotations
+
+import operator
+
+from .fields import to_db
+from .import_check import Row
+from .import_files import Encoding, create_private, rejects_path
+from .import_plan import ImportOptions
+from .import_report import ImportReport, Problem
+from .schema import Lead, Rep, database
+
+DEFER_INDEXES_FROM = 5000  # rows: smaller imports keep every index up to date as they go
+SORT_CACHE_KIB = -4000  # the page cache (and so the sorter) while indexes are built again
+
+# The lead table's columns an import writes, in order (referred_by is resolved at the end).
+LEAD_COLUMNS = tuple(
+    [
+        "id",
+        "name",
+        "company",
+        "title",
+        "phone",
+        "phone_raw",
+        "email",
+        "zone",
+        "industry",
+        "source",
+        "owner_id",
+        "status",
+        "q_need",
+        "q_afford",
+        "q_authority",
+        "q_approachable",
+        "q_eligible",
+        "likelihood",
+        "purchase_timing",
+        "deal_value",
+        "lost_reason",
+        "cadence_days",
+        "channel",
+        "call_window",
+        "next_touch_at",
+        "next_touch_fixed",
+        "attempts",
+        "exhausted",
+        "last_contacted_at",
+        "created_at",
+        "updated_at",
+    ]
+)
+# The lead columns a row of a common sheet can set (the rest are the same for every row).
+COMMON_COLUMNS = (
+    "name",
+    "company",
+    "title",
+    "phone",
+    "phone_raw",
+    "email",
+    "zone",
+    "industry",
+    "source",
+)
+
+
+class Writer:
+    """Writes validated rows in chunks: duplicates found in SQL by the phone and email indexes
+    (rows of earlier chunks are already in the table), leads and notes by executemany."""
+
+    def __init__(
+        self,
+        report: ImportReport,
+        options: ImportOptions,
+        owner: Rep | None,
+        now,
+        *,
+        every_column: bool = True,
+    ):
+        self.report = report
+        self.policy = options.duplicates
+        self.keep_rejects = options.skip_invalid and not options.dry_run
+        self.owner_id = owner.id if owner is not None else None
+        self.now = now
+        self.now_db = to_db(now)
+        self.rejects_header = ""
+        self.rejects_encoding: Encoding | None = None
+        self._rejects = None
+        self._cursor = None
+        self._next_id = 0
+        self._first_new_id = 0
+        self._deferred: list[tuple[str, str]] = []  # (name, CREATE statement) of dropped indexes
+        base = {column: None for column in LEAD_COLUMNS}
+        for column in LEAD_COLUMNS:
+            name = column.removesuffix("_id")
+            model_field = Lead._meta.fields.get(name)
+            if model_field is not None and model_field.default is not None:
+                default = model_field.default
+                base[column] = int(default) if isinstance(default, bool) else default
+        base.update(
+            owner_id=self.owner_id,
+            next_touch_at=self.now_db,
+            created_at=self.now_db,
+            updated_at=self.now_db,
+        )
+        # Columns no row of this file can set are the same for every lead: they go into the
+        # statement as constants, compiled once, instead of being bound on every row (binding
+        # twenty unchanging values costs about as much as the rest of the insert).
+        bound = [c for c in LEAD_COLUMNS if c != "id" and (every_column or c in COMMON_COLUMNS)]
+        constant = [c for c in LEAD_COLUMNS if c != "id" and c not in bound]
+        self._defaults = {c: base[c] for c in bound}
+        self._bound_values = operator.itemgetter(*bound)
+        self._insert_lead = (
+            f"INSERT INTO lead (id, {', '.join(bound + constant)}) VALUES "
+            f"(?, {', '.join('?' * len(bound))}"
+            + "".join(f", {_sql_literal(base[c])}" for c in constant)
+            + ")"
+        )
+
+    def start(self) -> None:
+        self._cursor = database.obj.cursor()
+        cursor = self._cursor
+        # Which line each new lead came from, for "same phone as line N": kept as runs (an
+        # entry only where a lead's line stops following the previous lead's by one), so a
+        # clean file adds a handful of entries, not one a row.
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_line "
+            "(lead_id INTEGER PRIMARY KEY, line INTEGER NOT NULL)"
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_referrer "
+            "(lead_id INTEGER PRIMARY KEY, line INTEGER NOT NULL, referrer TEXT NOT NULL)"
+        )
+        cursor.execute("DELETE FROM temp.import_line")
+        cursor.execute("DELETE FROM temp.import_referrer")
+        self._next_id = cursor.execute("SELECT coalesce(max(id), 0) FROM lead").fetchone()[0] + 1
+        self._first_new_id = self._next_id
+        self._line_offset = None  # line minus id of the lead inserted last
+
+    def defer_indexes(self, expected: int) -> None:
+        """Drop the lead table's secondary indexes that the import does not read (it reads
+        phone and email, for duplicates) when about ``expected`` new leads at least match the
+        table: rebuilding them once costs less than keeping them row by row. Inside the write
+        transaction: a rollback puts them back as they were."""
+        cursor = self._cursor
+        if expected < max(DEFER_INDEXES_FROM, self._existing_leads(cursor)):
+            return
+        self._deferred = cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lead'"
+            " AND sql IS NOT NULL AND name NOT IN ('lead_phone', 'lead_email') ORDER BY name"
+        ).fetchall()
+        for name, _ in self._deferred:
+            cursor.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
+
+    def restore_indexes(self) -> None:
+        """Build again, exactly as they were, the indexes :meth:`defer_indexes` dropped."""
+        if not self._deferred:
+            return
+        cursor = self._cursor
+        # SQLite sorts in memory up to the page cache's size: a small cache while building
+        # keeps memory flat however many leads there are.
+        cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {SORT_CACHE_KIB}")
+        try:
+            for _, sql in self._deferred:
+                cursor.execute(sql)
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+        self._deferred = []
+
+    @staticmethod
+    def _existing_leads(cursor) -> int:
+        return cursor.execute("SELECT count(*) FROM lead").fetchone()[0]
+
+    def reject(self, raw: str | None) -> None:
+        self.report.rejected += 1
+        if not self.keep_rejects or raw is None:
+            return
+        if self._rejects is None:
+            self.report.rejects_file = rejects_path(self.report.plan.path)
+            codec = self.rejects_encoding.codec if self.rejects_encoding else "utf-8"
+            self._rejects = create_private(self.report.rejects_file, encoding=codec, newline="")
+            self._rejects.write(self.rejects_header)
+        self._rejects.write(raw)
+
+    def write(self, rows: list[Row]) -> None:
+        """Write a chunk of rows, in the file's order."""
+        cursor = self._cursor
+        phones = {row.lead.get("phone") for row in rows}
+        emails = {row.lead.get("email") for row in rows}
+        by_phone = self._existing(cursor, "phone", phones)
+        by_email = self._existing(cursor, "email", emails)
+        seen_phone: dict[str, Row] = {}
+        seen_email: dict[str, Row] = {}
+        inserts: list[Row] = []
+        updates: list[tuple[int, Row]] = []
+        duplicates: list[tuple[Row, str, Row | None, int | None]] = []
+        policy = self.policy
+        for row in rows:
+            lead = row.lead
+            phone, email = lead.get("phone"), lead.get("email")
+            if (phone and (phone in by_phone or phone in seen_phone)) or (
+                email and (email in by_email or email in seen_email)
+            ):
+                lead_id = (phone and by_phone.get(phone)) or (email and by_email.get(email))
+                earlier = (phone and seen_phone.get(phone)) or (email and seen_email.get(email))
+                same_phone = phone and (phone in by_phone or phone in seen_phone)
+                what = f"phone {phone}" if same_phone else f"email {email}"
+                duplicates.append((row, what, earlier or None, lead_id or None))
+                if policy == "skip":
+                    continue
+                if policy == "update":
+                    if earlier:
+                        _merge(earlier, row)
+                    else:
+                        updates.append((lead_id, row))
+                    continue
+            inserts.append(row)
+            if phone:
+                seen_phone.setdefault(phone, row)
+            if email:
+                seen_email.setdefault(email, row)
+        if duplicates:
+            self._report_duplicates(cursor, duplicates)
+        self._insert(cursor, inserts)
+        for lead_id, row in updates:
+            self._update(cursor, lead_id, row)
+
+    def _report_duplicates(self, cursor, duplicates) -> None:
+        """One problem per duplicate row, naming what it matched: an earlier line of the file
+        (looked up in one query for rows of earlier chunks) or a lead already there."""
+        ours = {i for _, _, e, i in duplicates if e is None and i >= self._first_new_id}
+        lines = self._lines_of(cursor, sorted(ours)) if ours else {}
+        outcome, counter = {
+            "skip": ("skipped", "duplicates"),
+            "update": ("updated it", "updated"),
+            "keep": ("kept both", "kept_duplicates"),
+        }[self.policy]
+        add = self.report.problems.add
+        for row, what, earlier, lead_id in duplicates:
+            if earlier is not None:
+                target = f"line {earlier.line}"
+            elif lead_id in lines:
+                target = f"line {lines[lead_id]}"
+            else:
+                target = f"lead {lead_id}"
+            add(Problem(row.line, "(row)", f"same {what} as {target}: {outcome}", "duplicate"))
+        setattr(self.report, counter, getattr(self.report, counter) + len(duplicates))
+
+    def _existing(self, cursor, column: str, keys: set[str | None]) -> dict[str, int]:
+        keys.discard(None)
+        if not keys:
+            return {}
+        marks = ", ".join("?" * len(keys))
+        found = cursor.execute(
+            f"SELECT {column}, min(id) FROM lead WHERE {column} IN ({marks}) GROUP BY {column}",
+            list(keys),
+        )
+        return dict(found.fetchall())
+
+    def _lines_of(self, cursor, lead_ids: list[int]) -> dict[int, int]:
+        """The file's line for each of these new leads (from the runs in ``import_line``)."""
+        wanted = ", ".join(["(?)"] * len(lead_ids))
+        found = cursor.execute(
+            f"WITH wanted(id) AS (VALUES {wanted}) "
+            "SELECT id, (SELECT line + wanted.id - lead_id FROM temp.import_line "
+            "WHERE lead_id <= wanted.id ORDER BY lead_id DESC LIMIT 1) FROM wanted",
+            lead_ids,
+        )
+        return dict(found.fetchall())
+
+    def _insert(self, cursor, rows: list[Row]) -> None:
+        if not rows:
+            return
+        defaults = self._defaults
+        bound_values = self._bound_values
+        params = []
+        lines = []
+        referrers = []
+        notes = []
+        next_id = self._next_id
+        offset = self._line_offset
+        for row in rows:
+            params.append((next_id, *bound_values({**defaults, **row.lead})))
+            if row.line - next_id != offset:
+                offset = row.line - next_id
+                lines.append((next_id, row.line))
+            if row.referrer:
+                referrers.append((next_id, row.line, row.referrer))
+            for kind, body, author, created in row.notes:
+                notes.append((next_id, kind, body, author, 0, created, created))
+            next_id += 1
+        cursor.executemany(self._insert_lead, params)
+        cursor.executemany("INSERT INTO temp.import_line VALUES (?, ?)", lines)
+        if referrers:
+            cursor.executemany("INSERT INTO temp.import_referrer VALUES (?, ?, ?)", referrers)
+        if notes:
+            cursor.executemany(
+                "INSERT INTO note (lead_id, kind, body, author_id, is_draft, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                notes,
+            )
+        self._next_id = next_id
+        self._line_offset = offset
+        self.report.imported += len(rows)
+
+    def _update(self, cursor, lead_id: int, row: Row) -> None:
+        changes = {k: v for k, v in row.lead.items() if k in LEAD_COLUMNS and k != "id"}
+        if "phone" in changes:
+            changes["phone_raw"] = None
+        changes["updated_at"] = self.now_db
+        assignments = ", ".join(f"{k} = ?" for k in changes)
+        cursor.execute(f"UPDATE lead SET {assignments} WHERE id = ?", [*changes.values(), lead_id])
+        have = set(
+            cursor.execute(
+                "SELECT kind, body FROM note WHERE lead_id = ? AND is_draft = 0", (lead_id,)
+            ).fetchall()
+        )
+        for kind, body, author, created in row.notes:
+            if (kind, body) not in have:
+                cursor.execute(
+                    "INSERT INTO note (lead_id, kind, body, author_id, is_draft, created_at,"
+                    " updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
+                    (lead_id, kind, body, author, created, created),
+                )
+        if row.referrer:
+            cursor.execute(
+                "INSERT OR REPLACE INTO temp.import_referrer VALUES (?, ?, ?)",
+                (lead_id, row.line, row.referrer),
+            )
+
+    def finish(self) -> None:
+        """Link each new lead to the lead who referred it, now that every row is in."""
+        cursor = self._cursor
+        referrers = database.obj.cursor()  # read one table while the other is written
+        referrers.execute("SELECT lead_id, line, referrer FROM temp.import_referrer")
+        for lead_id, line, referrer in referrers:
+            column = "email" if "@" in referrer else "phone"
+            found = cursor.execute(
+                f"SELECT min(id) FROM lead WHERE {column} = ? AND id != ?", (referrer, lead_id)
+            ).fetchone()[0]
+            if found is None:
+                self.report.problems.add(
+                    Problem(
+                        line,
+                        "referred_by",
+                        f"no lead with {column} {referrer}; left empty",
+                        "warning",
+                    )
+                )
+                continue
+            cursor.execute("UPDATE lead SET referred_by_id = ? WHERE id = ?", (found, lead_id))
+        cursor.execute("DELETE FROM temp.import_line")
+        cursor.execute("DELETE FROM temp.import_referrer")
+
+    def discard_rejects(self) -> None:
+        if self._rejects is not None:
+            self._rejects.close()
+            self._rejects = None
+            if self.report.rejects_file is not None:
+                self.report.rejects_file.unlink(missing_ok=True)
+                self.report.rejects_file = None
+
+    def close(self) -> None:
+        if self._rejects is not None:
+            self._rejects.close()
+            self._rejects = None
+
+
+def _merge(earlier: Row, row: Row) -> None:
+    """A later row of the file updates an earlier one not yet written."""
+    earlier.lead.update(row.lead)
+    have = {(kind, body) for kind, body, _, _ in earlier.notes}
+    earlier.notes = [*earlier.notes, *(n for n in row.notes if (n[0], n[1]) not in have)]
+    earlier.referrer = row.referrer or earlier.referrer
+
+
+def _sql_literal(value) -> str:
+    """A constant of our own (a default, an id, a timestamp) as SQL text."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool | int):
+        return str(int(value))
+    return "'" + str(value).replace("'", "''") + "'"
