@@ -41,7 +41,6 @@ from ..widgets.lead_detail import LeadDetail
 from ..widgets.queue_table import QueueTable
 from ..widgets.session_timer import SessionTimer
 from ..workers import db_thread
-from .queue_source import queue_fetcher
 
 # The shipped outcomes (models/outcomes.toml) on digits; ``l`` lists every outcome, the rep's own
 # included. (key, outcome, description, in the footer)
@@ -125,7 +124,7 @@ class WorkstationScreen(Screen):
         app = self.app
         yield SessionTimer(id="timer")
         with Horizontal(id="panes"):
-            queue = QueueTable(queue_fetcher(app), now=app.now, zone=app.zone, id="queue")
+            queue = QueueTable(app.queue_source(), now=app.now, zone=app.zone, id="queue")
             queue.border_title = "Queue"
             yield queue
             detail = LeadDetail(rep=app.rep, rep_zone=app.zone, now=app.now, id="detail")
@@ -167,16 +166,22 @@ class WorkstationScreen(Screen):
 
     @on(QueueTable.Highlighted)
     def _highlighted(self, message: QueueTable.Highlighted) -> None:
-        self._follow_cursor()
         if not self._started:
-            # The queue is on screen: now the rest, which would only have slowed it down.
+            # The queue is in: once it is painted, the lead and the rest, which would only
+            # have slowed it down.
             self._started = True
-            self.timer.start()
-            self._find_drafts()
-            # Call windows open on the minute: rebuild on each minute's turn, from the next one.
-            now = self.app.now() if not self.app.fixed_clock else clock.utcnow()
-            to_next = 60.05 - now.second - now.microsecond / 1e6
-            self.set_timer(to_next, self._every_minute)
+            self.call_after_refresh(self._start_the_rest)
+            return
+        self._follow_cursor()
+
+    def _start_the_rest(self) -> None:
+        self._follow_cursor()
+        self.timer.start()
+        self._find_drafts()
+        # Call windows open on the minute: rebuild on each minute's turn, from the next one.
+        now = self.app.now() if not self.app.fixed_clock else clock.utcnow()
+        to_next = 60.05 - now.second - now.microsecond / 1e6
+        self.set_timer(to_next, self._every_minute)
 
     @on(QueueTable.Failed)
     def _queue_failed(self, message: QueueTable.Failed) -> None:

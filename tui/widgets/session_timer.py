@@ -50,12 +50,16 @@ class SessionTimer(Vertical):
         self.due = None
         self._loaded_at = None  # the app's clock when ``state`` was read
         self._asked_crash: int | None = None
-        self._shown: dict[str, object] = {}
+        self._shown: dict[str, object] = {"#block-line": "…"}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="block-row"):
-            yield Static(id="block-line")
-            yield ProgressBar(id="block-bar", total=1, show_eta=False, show_percentage=False)
+            # What shows until the block is read: set here, not on mount, where each change
+            # would cost the first screen another full layout and paint.
+            yield Static("…", id="block-line")
+            bar = ProgressBar(id="block-bar", total=1, show_eta=False, show_percentage=False)
+            bar.display = False
+            yield bar
         with Horizontal(id="goal-row"):
             yield Static("Today", id="goal-title")
             for key, _ in GOALS:
@@ -67,10 +71,6 @@ class SessionTimer(Vertical):
                     show_percentage=False,
                     classes="goal-bar",
                 )
-
-    def on_mount(self) -> None:
-        self._set("#block-line", "…")
-        self.query_one("#block-bar").display = False
 
     def start(self) -> None:
         """Read the block and goals, then tick every second and beat every 15 (the screen calls
