@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
-
-import phonenumbers
-from phonenumbers import timezone as phone_zones
+from types import ModuleType
 
 from .errors import FieldError
+
+
+@functools.cache
+def _library() -> tuple[ModuleType, ModuleType]:
+    """phonenumbers and its zone table, imported on first use: loading them costs ~20 ms that
+    the workstation's first screen (and every module that merely imports this one) can skip."""
+    import phonenumbers
+    from phonenumbers import timezone
+
+    return phonenumbers, timezone
 
 
 def normalise_phone(raw: str, region: str = "US") -> str:
     """``raw`` as E.164 (``+14155550100``); :class:`FieldError` if it is not a valid number."""
     text = raw.strip()
+    phonenumbers, _ = _library()
     try:
         number = phonenumbers.parse(text, region.upper())
     except phonenumbers.NumberParseException as exc:
@@ -28,20 +37,23 @@ def national(e164: str | None) -> str:
     """The number as a person in its own country writes it."""
     if not e164:
         return ""
-    return _format(e164, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return _format(e164, "NATIONAL")
 
 
 def international(e164: str | None) -> str:
     """The number with its country code, spaced for reading."""
     if not e164:
         return ""
-    return _format(e164, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return _format(e164, "INTERNATIONAL")
 
 
 @functools.lru_cache(maxsize=4096)
-def _format(e164: str, style) -> str:
+def _format(e164: str, style: str) -> str:
+    phonenumbers, _ = _library()
     try:
-        return phonenumbers.format_number(phonenumbers.parse(e164), style)
+        return phonenumbers.format_number(
+            phonenumbers.parse(e164), getattr(phonenumbers.PhoneNumberFormat, style)
+        )
     except phonenumbers.NumberParseException:
         return e164
 
@@ -49,6 +61,7 @@ def _format(e164: str, style) -> str:
 @functools.lru_cache(maxsize=65536)
 def suggest_zone(e164: str) -> str | None:
     """The IANA zone of a phone number when exactly one fits; ``None`` when ambiguous or unknown."""
+    phonenumbers, phone_zones = _library()
     try:
         zones = phone_zones.time_zones_for_number(phonenumbers.parse(e164))
     except phonenumbers.NumberParseException:

@@ -111,7 +111,7 @@ class QueueEntry:
     name: str
     company: str
     phone: str | None  # E.164
-    phone_display: str  # national format
+    phone_raw: str | None  # as given, when it could not be normalised
     zone: str
     channel: str
     status: str
@@ -130,6 +130,12 @@ class QueueEntry:
     due_ts: float | None
     callable_from_ts: float | None  # None when callable now (or never)
     now_ts: float
+
+    @property
+    def phone_display(self) -> str:
+        """The number as it is written in its own country (formatted when first shown: a page
+        of entries is built long before most of its numbers are on screen)."""
+        return national(self.phone) or (self.phone_raw or "")
 
     @property
     def due(self) -> pendulum.DateTime | None:
@@ -748,7 +754,7 @@ class QueueView:
             name=lead.name,
             company=lead.company,
             phone=lead.phone,
-            phone_display=national(lead.phone) or (lead.phone_raw or ""),
+            phone_raw=lead.phone_raw,
             zone=lead.zone,
             channel=lead.channel,
             status=lead.status,

@@ -364,42 +364,42 @@ def _edges(window: Window, tz: zoneinfo.ZoneInfo, day: dt.date, opening: bool) -
     return out
 
 
-@functools.lru_cache(maxsize=2048)
-def _year_transitions(zone: str, year: int) -> tuple[float, ...]:
-    """Instants in ``year`` (± a day) at which the zone's UTC offset changes."""
+def _transitions_between(zone: str, a: float, b: float) -> list[float]:
+    """Instants in [a, b] at which the zone's UTC offset changes."""
+    moves = _span_transitions(zone, int(a // DAY), int(b // DAY) + 1)
+    return list(moves[bisect.bisect_left(moves, a) : bisect.bisect_right(moves, b)])
+
+
+@functools.lru_cache(maxsize=4096)
+def _span_transitions(zone: str, first_day: int, last_day: int) -> tuple[float, ...]:
+    """Offset changes between the starts of two UTC days (days since the epoch).
+
+    Only the few days asked for are scanned, in half-day steps (no zone changes its offset
+    twice within twelve hours), and each change is pinned to the second by bisection.
+    """
     tz = _zone(zone)
-    begin = dt.datetime(year, 1, 1, tzinfo=_UTC).timestamp() - DAY
-    end = dt.datetime(year + 1, 1, 1, tzinfo=_UTC).timestamp() + DAY
+
+    def offset(ts: float) -> dt.timedelta | None:
+        return dt.datetime.fromtimestamp(ts, tz).utcoffset()
+
     found = []
-    t = begin
-    offset = dt.datetime.fromtimestamp(t, tz).utcoffset()
+    t, end = float(first_day * DAY), float(last_day * DAY)
+    before = offset(t)
     while t < end:
-        nxt = t + DAY / 2
-        new = dt.datetime.fromtimestamp(nxt, tz).utcoffset()
-        if new != offset:
-            lo, hi = t, nxt  # offset(lo) is old, offset(hi) is new
+        nxt = min(t + DAY / 2, end)
+        after = offset(nxt)
+        if after != before:
+            lo, hi = t, nxt  # offset(lo) is the old one, offset(hi) the new one
             while hi - lo > 1:
                 mid = (lo + hi) // 2
-                if dt.datetime.fromtimestamp(mid, tz).utcoffset() == offset:
+                if offset(mid) == before:
                     lo = mid
                 else:
                     hi = mid
             found.append(float(hi))
-            offset = new
+            before = after
         t = nxt
     return tuple(found)
-
-
-def _transitions_between(zone: str, a: float, b: float) -> list[float]:
-    first = dt.datetime.fromtimestamp(a, _UTC).year
-    last = dt.datetime.fromtimestamp(b, _UTC).year
-    moves = _years_transitions(zone, first, last)
-    return list(moves[bisect.bisect_left(moves, a) : bisect.bisect_right(moves, b)])
-
-
-@functools.lru_cache(maxsize=2048)
-def _years_transitions(zone: str, first: int, last: int) -> tuple[float, ...]:
-    return tuple(sorted({m for y in range(first, last + 1) for m in _year_transitions(zone, y)}))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from textual.binding import Binding
 from models import clock
 
 from .safety import install_signal_handlers, save_everything
+from .screens.queue_source import QueueSource
 from .theme import apply_theme
+from .widgets.queue_table import PAGE
 
 
 class CallqApp(App[int]):
@@ -42,10 +44,18 @@ class CallqApp(App[int]):
         self.fixed_clock = bool(ctx.args.now)
         apply_theme(self, self.settings.theme)
         self.set_keymap(self.settings.keymap)
+        # The queue's first page is read while Textual builds the screen, not after.
+        self._first_source: QueueSource | None = QueueSource(self.rep, self.settings)
+        self._first_source.head_start(self.now(), PAGE)
 
     def now(self) -> pendulum.DateTime:
         """The app's clock: frozen at ``--now`` when given, else the real one."""
         return self.ctx.now if self.fixed_clock else clock.utcnow()
+
+    def queue_source(self) -> QueueSource:
+        """Where the queue pane reads its rows: the first asker gets the one read ahead."""
+        source, self._first_source = self._first_source, None
+        return source or QueueSource(self.rep, self.settings)
 
     def on_mount(self) -> None:
         from .screens.workstation import WorkstationScreen

@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None, out=None) -> int:
     info = harness.machine()
     log(f"callq benchmark on {harness.machine_line(info)}")
 
+    harness.compile_sources()
     workdir = Path(tempfile.mkdtemp(prefix="callq-bench-"))
     try:
         dbs = {}

@@ -54,6 +54,7 @@ def child_env(workdir: Path) -> dict[str, str]:
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("CALLQ_", "TEXTUAL", "NO_COLOR", "PYTEST", "COLUMNS", "LINES"))
+        and k != "PYTHONDONTWRITEBYTECODE"  # callq starts from its bytecode, as installed
     }
     env.update(
         HOME=str(home),

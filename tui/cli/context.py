@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import pendulum
 
 from models import clock
 from models.db import close_database, open_database
 from models.paths import settings_path
-from models.pipeline import PromotionRule
 from models.reps import current_rep, rep_zone
 from models.settings import Settings, load_settings
-from models.sources import known_sources
+
+if TYPE_CHECKING:
+    from models.pipeline import PromotionRule
 
 
 class Context:
@@ -31,11 +33,15 @@ class Context:
     @cached_property
     def sources(self) -> dict[str, str]:
         """The lead sources: the shipped list plus the settings' ``[sources]``."""
+        from models.sources import known_sources  # not needed to open the workstation
+
         return known_sources(self.settings.sources, where=str(settings_path()))
 
     @cached_property
     def promotion_rule(self) -> PromotionRule:
         """When a lead becomes a prospect by itself (the settings' ``qualify_*``)."""
+        from models.pipeline import PromotionRule  # not needed to open the workstation
+
         return PromotionRule.from_settings(self.settings, where=str(settings_path()))
 
     @cached_property

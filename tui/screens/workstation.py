@@ -20,28 +20,19 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from models import clock
-from models.benefits import use_benefit
-from models.blocks import (
-    pause_block,
-    recover_block,
-    release_block,
-    resume_block,
-    start_block,
-    stop_block,
-)
 from models.catalog import BLOCK_CATEGORIES, STATUSES
 from models.errors import CallqError
 from models.leads import get_lead
 from models.notes import drafts_for
 from models.outcomes import LEAD_ZONE, load_rules, log_outcome, undo_last_touch
-from models.referrals import record_ask
 
+# models.blocks, .benefits and .referrals are imported by the actions that use them, mostly in
+# the worker that runs the write: loading them would cost the first screen ~15 ms for nothing.
 from .. import text
 from ..widgets.lead_detail import LeadDetail
 from ..widgets.queue_table import QueueTable
 from ..widgets.session_timer import SessionTimer
 from ..workers import db_thread
-from .queue_source import queue_fetcher
 
 # The shipped outcomes (models/outcomes.toml) on digits; ``l`` lists every outcome, the rep's own
 # included. (key, outcome, description, in the footer)
@@ -64,6 +55,7 @@ class WorkstationScreen(Screen):
     """Work the queue: move, read, log, write notes, time the block."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    AUTO_FOCUS = "#queue"
 
     BINDINGS = [
         Binding("down,j", "next_lead", "Next lead", id="next_lead"),
@@ -123,9 +115,14 @@ class WorkstationScreen(Screen):
 
     def compose(self) -> ComposeResult:
         app = self.app
+        # The breakpoint class for the size we start at, set before anything is styled: set by
+        # the first resize instead, it would restyle the whole screen before its first frame.
+        width = app.size.width
+        for minimum, name in self.HORIZONTAL_BREAKPOINTS:
+            self.set_class(width >= minimum and name == self._breakpoint(width), name)
         yield SessionTimer(id="timer")
         with Horizontal(id="panes"):
-            queue = QueueTable(queue_fetcher(app), now=app.now, zone=app.zone, id="queue")
+            queue = QueueTable(app.queue_source(), now=app.now, zone=app.zone, id="queue")
             queue.border_title = "Queue"
             yield queue
             detail = LeadDetail(rep=app.rep, rep_zone=app.zone, now=app.now, id="detail")
@@ -133,9 +130,12 @@ class WorkstationScreen(Screen):
             yield detail
         yield Footer(compact=True, show_command_palette=False)
 
+    def _breakpoint(self, width: int) -> str:
+        """The class of the widest breakpoint ``width`` reaches (as Textual picks it)."""
+        return [name for minimum, name in self.HORIZONTAL_BREAKPOINTS if width >= minimum][-1]
+
     def on_mount(self) -> None:
         queue = self.query_one(QueueTable)
-        queue.focus()
         self.watch(queue, "cursor", self._follow_cursor, init=False)
         self._started = False
 
@@ -167,16 +167,22 @@ class WorkstationScreen(Screen):
 
     @on(QueueTable.Highlighted)
     def _highlighted(self, message: QueueTable.Highlighted) -> None:
-        self._follow_cursor()
         if not self._started:
-            # The queue is on screen: now the rest, which would only have slowed it down.
+            # The queue is in: once it is painted, the lead and the rest, which would only
+            # have slowed it down.
             self._started = True
-            self.timer.start()
-            self._find_drafts()
-            # Call windows open on the minute: rebuild on each minute's turn, from the next one.
-            now = self.app.now() if not self.app.fixed_clock else clock.utcnow()
-            to_next = 60.05 - now.second - now.microsecond / 1e6
-            self.set_timer(to_next, self._every_minute)
+            self.call_after_refresh(self._start_the_rest)
+            return
+        self._follow_cursor()
+
+    def _start_the_rest(self) -> None:
+        self._follow_cursor()
+        self.timer.start()
+        self._find_drafts()
+        # Call windows open on the minute: rebuild on each minute's turn, from the next one.
+        now = self.app.now() if not self.app.fixed_clock else clock.utcnow()
+        to_next = 60.05 - now.second - now.microsecond / 1e6
+        self.set_timer(to_next, self._every_minute)
 
     @on(QueueTable.Failed)
     def _queue_failed(self, message: QueueTable.Failed) -> None:
@@ -333,6 +339,8 @@ class WorkstationScreen(Screen):
 
     def _ask_referral(self, entry, touch_id: int | None) -> None:
         """After a good conversation: did they give a name? Recorded on that touch."""
+        from models.referrals import record_ask
+
         from ..dialogs.choice import ChoiceDialog
 
         app = self.app
@@ -471,6 +479,8 @@ class WorkstationScreen(Screen):
 
     def action_pick_benefit(self) -> None:
         """Insert a library statement into the lead's benefit notes; the next touch records it."""
+        from models.benefits import use_benefit
+
         from ..dialogs.benefit_picker import BenefitPicker
 
         entry = self.current
@@ -553,6 +563,8 @@ class WorkstationScreen(Screen):
         )
 
     def _start_block(self, category: str | None) -> None:
+        from models.blocks import start_block
+
         if category is None:
             return
         app = self.app
@@ -566,6 +578,8 @@ class WorkstationScreen(Screen):
         )
 
     def _stop_block(self, choice: str | None) -> None:
+        from models.blocks import stop_block
+
         if choice != "stop":
             return
         app = self.app
@@ -577,6 +591,8 @@ class WorkstationScreen(Screen):
         self._write(stop, then=self.timer.reload)
 
     def action_pause_block(self) -> None:
+        from models.blocks import pause_block, resume_block
+
         state = self.timer.state
         app = self.app
         if state is None:
@@ -601,6 +617,8 @@ class WorkstationScreen(Screen):
         self._ask_recovery(message.state)
 
     def _ask_recovery(self, state) -> None:
+        from models.blocks import recover_block
+
         from ..dialogs.choice import ChoiceDialog
 
         zone = self.app.zone
@@ -631,6 +649,8 @@ class WorkstationScreen(Screen):
 
     def action_quit(self) -> None:
         """Quit; a running block is stopped or left running on the wall clock, as the rep says."""
+        from models.blocks import release_block, stop_block
+
         from ..dialogs.choice import ChoiceDialog
 
         state = self.timer.state

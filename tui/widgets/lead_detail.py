@@ -25,6 +25,7 @@ from models.notes import get_draft, notes_for
 from models.status import status_history
 
 from .. import text
+from ..strips import compact
 from ..workers import db_thread
 
 QUESTIONS = [
@@ -35,6 +36,16 @@ QUESTIONS = [
     ("q_eligible", "eligible"),
 ]
 MARKS = {"yes": "✓", "no": "✗", "unknown": "?"}
+MARGIN = 1  # blank columns either side of the card
+MIN_WIDTH = 2 * MARGIN + 2  # narrower than this, the card is not drawn
+
+
+def _scroll_height(lines: int, view: int) -> int:
+    """The card's height for the scrollbar: its lines rounded up to whole views. Cards of most
+    leads then measure the same, so moving to the next lead leaves the scrollbar alone instead
+    of sending its whole column again; the end of the card is still in reach."""
+    view = max(view, 1)
+    return max(-(-lines // view), 1) * view
 
 
 @dataclass
@@ -156,7 +167,7 @@ class LeadDetail(ScrollView, can_focus=True):
                 for entry in entries:
                     card = self._read(entry.lead_id)
                     blocks = view.blocks(card, entry, now)
-                    lines = CardView.render(blocks, width, console) if width > 2 else None
+                    lines = CardView.render(blocks, width, console) if width > MIN_WIDTH else None
                     ahead[entry.lead_id] = (card, blocks, lines, width)
         except Exception:  # reading ahead is a nicety; the lead is read again when shown
             return
@@ -220,7 +231,7 @@ class LeadDetail(ScrollView, can_focus=True):
 
     def _layout_lines(self) -> None:
         width = self.scrollable_content_region.width
-        if width <= 2 or width == self._render_width:
+        if width <= MIN_WIDTH or width == self._render_width:
             return
         self._use_lines(CardView.render(self._blocks, width, self.app.console), width)
 
@@ -228,7 +239,7 @@ class LeadDetail(ScrollView, can_focus=True):
         self._lines = lines
         self._painted = {}
         self._render_width = width
-        size = Size(width, len(lines))
+        size = Size(width, _scroll_height(len(lines), self.scrollable_content_region.height))
         if size != self.virtual_size:
             # Setting virtual_size the usual way lays out the whole screen again (tens of ms per
             # keystroke). The pane's own size has not changed, so only its scrollbar needs news.
@@ -249,7 +260,7 @@ class LeadDetail(ScrollView, can_focus=True):
         strip = self._painted.get(key)
         if strip is None:  # each line is styled once per card, however often it is repainted
             strip = self._lines[index].apply_style(base).extend_cell_length(width, base)
-            strip = self._painted[key] = strip.crop(0, width)
+            strip = self._painted[key] = compact(strip.crop(0, width))
         return strip
 
 
@@ -287,14 +298,17 @@ class CardView:
 
     @staticmethod
     def render(blocks, width: int, console: Console) -> list[Strip]:
-        """The blocks as lines ``width`` cells wide."""
+        """The blocks as lines ``width`` cells wide, a blank column at either side. The margin
+        is part of each line, not the pane's padding, so it costs no escape sequence of its own
+        (see tui/strips.py): every line is sent again when the rep moves to the next lead."""
         lines: list[Strip] = []
+        margin = Segment(" ")
         for renderable, bar in blocks:
-            inner = width - 2 if bar is not None else width
+            inner = width - 2 * MARGIN - (2 if bar is not None else 0)
             for line in console.render_lines(renderable, console.options.update_width(inner)):
                 if bar is not None:
                     line = [Segment("▌ ", bar), *line]
-                lines.append(Strip(line))
+                lines.append(Strip([margin, *line, margin]))
         return lines
 
     def _head(self, lead, entry, now) -> Group:

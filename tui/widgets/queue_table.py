@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from .. import text
+from ..strips import compact
 from ..workers import db_thread
 
 PAGE = 100
@@ -144,7 +145,12 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._snapshot = self._now()
         pages = sorted({self.cursor // PAGE, *self._visible_pages()})
         self._requested = set(pages)
-        self._load(self._generation, pages, True, self._snapshot)
+        ready = getattr(self._fetch, "ready", None)  # read ahead (the first rebuild, at start)
+        found = ready(0, PAGE, self._generation) if ready and pages == [0] else None
+        if found is not None:
+            self._arrive(self._generation, {0: list(found[0])}, found[1], True)
+        else:
+            self._load(self._generation, pages, True, self._snapshot)
 
     def _visible_pages(self) -> set[int]:
         top = int(self.scroll_y)
@@ -182,18 +188,21 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_queue_table_loaded(self, message: Loaded) -> None:
         message.stop()
-        if message.generation != self._generation:
+        self._arrive(message.generation, message.pages, message.total, message.fresh)
+
+    def _arrive(self, generation: int, pages: dict[int, list], total: int, fresh: bool) -> None:
+        if generation != self._generation:
             return  # a newer rebuild is on its way
-        if message.fresh:
+        if fresh:
             self._pages = {}
-        self._pages.update(message.pages)
-        self._requested -= set(message.pages)
-        self._total = message.total
+        self._pages.update(pages)
+        self._requested -= set(pages)
+        self._total = total
         self._loaded_once = True
         self._strips.clear()
         self.virtual_size = Size(self.size.width, self._total + 1)
         target = self.cursor
-        if message.fresh and self._keep_lead is not None:
+        if fresh and self._keep_lead is not None:
             found = self.index_of(self._keep_lead)
             if found is not None:
                 target = found
@@ -375,7 +384,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             cell = text.fit(value, width)
             segments.append(Segment(cell, style))
         strip = Strip(segments)
-        return strip.extend_cell_length(self.scrollable_content_region.width, style)
+        return compact(strip.extend_cell_length(self.scrollable_content_region.width, style))
 
     def _message_strip(self, message: str, width: int, cursor: bool = False) -> Strip:
         style = self.rich_style + self.get_component_rich_style(

@@ -15,10 +15,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import ProgressBar, Static
 
-from models.blocks import HEARTBEAT_SECONDS, heartbeat
 from models.catalog import BLOCK_CATEGORIES
-from models.goals import goal_progress
-from models.plans import due_planned_block
 
 from .. import text
 from ..workers import db_thread
@@ -50,12 +47,17 @@ class SessionTimer(Vertical):
         self.due = None
         self._loaded_at = None  # the app's clock when ``state`` was read
         self._asked_crash: int | None = None
-        self._shown: dict[str, object] = {}
+        self._shown: dict[str, object] = {"#block-line": "…"}
+        self._beating = False  # the heartbeat interval runs from the first reading
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="block-row"):
-            yield Static(id="block-line")
-            yield ProgressBar(id="block-bar", total=1, show_eta=False, show_percentage=False)
+            # What shows until the block is read: set here, not on mount, where each change
+            # would cost the first screen another full layout and paint.
+            yield Static("…", id="block-line")
+            bar = ProgressBar(id="block-bar", total=1, show_eta=False, show_percentage=False)
+            bar.display = False
+            yield bar
         with Horizontal(id="goal-row"):
             yield Static("Today", id="goal-title")
             for key, _ in GOALS:
@@ -68,20 +70,20 @@ class SessionTimer(Vertical):
                     classes="goal-bar",
                 )
 
-    def on_mount(self) -> None:
-        self._set("#block-line", "…")
-        self.query_one("#block-bar").display = False
-
     def start(self) -> None:
         """Read the block and goals, then tick every second and beat every 15 (the screen calls
         this once the queue is on screen: the queue comes first)."""
         self.reload()
         self.set_interval(1, self._tick)
-        self.set_interval(HEARTBEAT_SECONDS, self.reload)
 
     @work(thread=True, exclusive=True, group="timer")
     def reload(self) -> None:
         """Heartbeat the block and read today's progress (after an outcome, a start, a stop)."""
+        # Imported here, in the worker, the first time: not by the first screen's start-up.
+        from models.blocks import heartbeat
+        from models.goals import goal_progress
+        from models.plans import due_planned_block
+
         app = self.app
         now = app.now()
         try:
@@ -96,6 +98,11 @@ class SessionTimer(Vertical):
 
     def on_session_timer_loaded(self, message: Loaded) -> None:
         message.stop()
+        if not self._beating:
+            from models.blocks import HEARTBEAT_SECONDS  # loaded by the worker already
+
+            self._beating = True
+            self.set_interval(HEARTBEAT_SECONDS, self.reload)
         if message.error:
             self._set("#block-line", f"Timer: {message.error}")
             return
@@ -189,5 +196,7 @@ class SessionTimer(Vertical):
     def save_now(self) -> None:
         """The app is going (SIGHUP, SIGTERM, quit): record that the block was alive until now,
         so a restart knows exactly when counting stopped."""
-        if self.state is not None:
+        if self.state is not None:  # a block was read, so models.blocks is loaded
+            from models.blocks import heartbeat
+
             heartbeat(self.app.rep, now=self.app.now())
