@@ -35,6 +35,7 @@ from .phones import normalise_phone, suggest_zone
 _PUNCTUATION = str.maketrans("", "", " ()-.")
 _LONGEST_TEXT = 64  # longer text is read whole (the library refuses text past 250 characters)
 _TAIL_WIDTHS = (6, 4, 2)  # how many trailing digits a shape leaves free, widest first
+_WRITTEN_TAIL = 4  # trailing digits left free when remembering a number's way of writing
 _DESCS = (
     "general_desc",
     "fixed_line",
@@ -99,12 +100,20 @@ class PhoneReader:
         self._shapes: dict[int, dict[str, _Template]] = {width: {} for width in _TAIL_WIDTHS}
         self._by_width = tuple(self._shapes.items())
         self._whole: dict[str, PhoneReading] = {}
+        # Text as written without its last four digits → (E.164 without them, zone), for shapes
+        # whose template leaves at least four digits free: a list written one way (``(212)
+        # 555-01…``) is then read without taking the text apart.
+        self._written: dict[str, tuple[str, str | None]] = {}
         self.library_calls = 0  # how many numbers needed the library (for benchmarks and tests)
 
     def read(self, raw: str) -> PhoneReading:
         """``raw`` as E.164 with its zone, exactly as :func:`normalise_phone` and
         :func:`suggest_zone` would give them."""
         text = raw.strip()
+        tail = text[-_WRITTEN_TAIL:]
+        known = self._written.get(text[:-_WRITTEN_TAIL])
+        if known is not None and tail.isdigit() and tail.isascii():
+            return _reading(PhoneReading, (known[0] + tail, known[1], None))
         found = self._whole.get(text)
         if found is not None:
             return found
@@ -113,8 +122,21 @@ class PhoneReader:
             for width, shapes in self._by_width:
                 template = shapes.get(digits[:-width])
                 if template is not None:
-                    return template.read(raw, digits[-width:])
+                    reading = template.read(raw, digits[-width:])
+                    if width >= _WRITTEN_TAIL and tail.isdigit() and tail.isascii():
+                        self._remember_written(text, template, reading)
+                    return reading
         return self._read_with_library(raw, text, digits)
+
+    def _remember_written(self, text: str, template: _Template, reading: PhoneReading) -> None:
+        """Keep the answer for ``text``'s way of writing, when its last four digits cannot
+        change the zone (or make the number invalid)."""
+        e164 = reading.e164
+        if e164 is None or (template.zones is not None and template.head > len(e164) - 4):
+            return
+        if len(self._written) >= self.max_shapes:
+            self._written.clear()
+        self._written[text[:-_WRITTEN_TAIL]] = (e164[:-_WRITTEN_TAIL], reading.zone)
 
     def shapes(self) -> int:
         """How many shapes are remembered."""
@@ -239,8 +261,11 @@ def _tail_is_free(country_code: int, region: str | None, width: int, head: str, 
     wild = "D" * width
     for start in _possible_starts(country_code, region, head[:reach]):
         probe = head[start:] + wild
-        for every, some in suspects:
-            if every.fullmatch(probe) is None and some.fullmatch(probe) is not None:
+        for pattern in suspects:
+            if (
+                _some_digit(pattern).fullmatch(probe) is not None
+                and _every_digit(pattern).fullmatch(probe) is None
+            ):
                 return False  # some tails match and others may not
     return True
 
@@ -286,21 +311,21 @@ _PLAIN_PREFIX = re.compile(r"[0-9\\d|()?:\[\]{},*+-]*")
 
 @functools.lru_cache(maxsize=1024)
 def _suspect_patterns(country_code: int, region: str | None, width: int):
-    """The patterns whose last ``width`` digits may matter, each as a pair of regexes where a
-    wildcard ``D`` stands for (every digit, some digit); ``None`` when one cannot be read."""
+    """The patterns whose last ``width`` digits may matter, each readable with wildcards ``D``
+    (see :func:`_some_digit` and :func:`_every_digit`); ``None`` when one cannot be read."""
     suspects = []
     for meta in _metadata(country_code, region):
         for name in _DESCS:
             desc = getattr(meta, name, None)
             pattern = getattr(desc, "national_number_pattern", None)
             if pattern and _free_tail(pattern) < width:
-                every, some = _wildcard(pattern, every=True), _wildcard(pattern, every=False)
-                if every is None or some is None:
+                if any(_wildcard(pattern, every=every) is None for every in (True, False)):
                     return None
-                suspects.append((re.compile(every), re.compile(some)))
+                suspects.append(pattern)
     return tuple(suspects)
 
 
+@functools.lru_cache(maxsize=2048)
 def _wildcard(pattern: str, *, every: bool) -> str | None:
     """``pattern`` with a wildcard ``D`` added to each class that accepts every digit (``every``)
     or any digit at all; ``None`` for constructs a wildcard would slip through (``.``, ``[^…]``)."""
@@ -320,7 +345,7 @@ def _wildcard(pattern: str, *, every: bool) -> str | None:
             piece = pattern[i : j + 1]
             if piece.startswith("[^"):
                 return None
-            accepts = sum(1 for d in "0123456789" if re.fullmatch(piece, d))
+            accepts = _digits_accepted(piece)
             out.append(piece[:-1] + "D]" if accepts == 10 or (accepts and not every) else piece)
             i = j + 1
         elif c == "{":
@@ -333,6 +358,12 @@ def _wildcard(pattern: str, *, every: bool) -> str | None:
             out.append(f"[{c}D]" if c.isdigit() and not every else c)
             i += 1
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digits_accepted(char_class: str) -> int:
+    """How many of the ten digits the character class ``[…]`` accepts."""
+    return sum(1 for d in "0123456789" if re.fullmatch(char_class, d))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -372,9 +403,19 @@ def _may_match(prefix: str, probe: str, starts) -> bool:
     return some is None or any(some.match(probe[start:]) for start in starts)
 
 
+# Compiled once per pattern (countries share the default region's patterns, and each free-tail
+# width asks again); a pattern's every-digit form only when some digits match, which is rare.
 @functools.lru_cache(maxsize=1024)
 def _some_digit(pattern: str):
+    """``pattern`` with a wildcard ``D`` wherever some digit would do, compiled."""
     wild = _wildcard(pattern, every=False)
+    return None if wild is None else re.compile(wild)
+
+
+@functools.lru_cache(maxsize=1024)
+def _every_digit(pattern: str):
+    """``pattern`` with a wildcard ``D`` only where every digit would do, compiled."""
+    wild = _wildcard(pattern, every=True)
     return None if wild is None else re.compile(wild)
 
 
