@@ -634,6 +634,12 @@ def _indexes():
     ).fetchall()
 
 
+def _cache_size():
+    from models.schema import database
+
+    return database.execute_sql("PRAGMA cache_size").fetchone()[0]
+
+
 @pytest.mark.parametrize("broken", [False, True])
 def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monkeypatch, broken):
     import models.import_write as import_write
@@ -650,6 +656,7 @@ def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monke
 
     monkeypatch.setattr(import_write.Writer, "defer_indexes", spy)
     before = _indexes()
+    cache = _cache_size()
     rows = [f"Lead {i},+1212{2_000_000 + i},UTC\n" for i in range(50)]
     if broken:
         rows.append("Bad,+12125550100,Mars/Olympus\n")
@@ -659,6 +666,7 @@ def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monke
     assert report.written is not broken
     assert "lead_next_touch_at" in set_aside and "lead_phone" not in set_aside
     assert _indexes() == before  # rebuilt as they were, or never gone (rolled back)
+    assert _cache_size() == cache  # the import's bigger page cache was the import's alone
     assert Lead.select().count() == (0 if broken else 50)
     if not broken:  # the rebuilt indexes answer for every new lead
         from models.schema import database
