@@ -7,7 +7,6 @@ Used by the call windows (``windows.toml``) and the outcome rules (``outcomes.to
 from __future__ import annotations
 
 import tomllib
-from importlib import resources
 from pathlib import Path
 
 from .errors import CallqError
@@ -30,7 +29,9 @@ def file_stamp(path: Path) -> int | None:
 def read_layers(name: str, path: str, stamp: int | None, what: str) -> list[tuple[dict, str]]:
     """The shipped table and, when ``stamp`` says it exists, the user's file at ``path``, each
     with the name to put in front of an error about it."""
-    shipped = resources.files("models").joinpath(name).read_text(encoding="utf-8")
+    # Beside this module (callq is installed as files, never zipped): importlib.resources
+    # would cost the workstation's start a few milliseconds to find the same file.
+    shipped = (Path(__file__).parent / name).read_text(encoding="utf-8")
     found = [(tomllib.loads(shipped), f"{name} (shipped)")]
     if stamp is not None:
         try:

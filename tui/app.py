@@ -6,6 +6,7 @@ from __future__ import annotations
 import pendulum
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from models import clock
 
@@ -57,11 +58,16 @@ class CallqApp(App[int]):
         source, self._first_source = self._first_source, None
         return source or QueueSource(self.rep, self.settings)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The workstation is the app's base screen: pushed on top of an empty one instead, it
+        is built while Textual holds back painting at start-up, and its first frame is drawn
+        twice."""
         from .screens.workstation import WorkstationScreen
 
+        return WorkstationScreen()
+
+    def on_mount(self) -> None:
         install_signal_handlers(self)
-        self.push_screen(WorkstationScreen())
         if self.notice:
             self.notify(self.notice, timeout=10)
 

@@ -71,7 +71,7 @@ async def until(pilot, condition, timeout: float = 5.0) -> None:
 async def ready(pilot) -> None:
     """Wait until the queue is loaded and the lead at the cursor is shown."""
     screen = pilot.app.screen
-    await until(pilot, lambda: screen.queue.loaded)
+    await until(pilot, lambda: screen.query("#queue") and screen.queue.loaded)
     await until(
         pilot,
         lambda: (

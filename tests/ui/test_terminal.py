@@ -72,11 +72,12 @@ def tmux(tmp_path):
     server.run("kill-server")
 
 
-def _wait(condition, timeout: float = 10.0, what: str = "") -> None:
+def _wait(condition, timeout: float = 10.0, what="") -> None:
+    """Wait for ``condition``; ``what`` (text, or a function giving it) explains a timeout."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out: {what}")
+            raise AssertionError(f"timed out: {what() if callable(what) else what}")
         time.sleep(0.05)
 
 
@@ -110,7 +111,10 @@ def test_hang_up_keeps_the_draft_and_it_comes_back_on_reopen(tmux, demo_db):
     tmux.keys("rep", "n")
     tmux.wait_for("rep", "Note on")
     tmux.keys("rep", "Asked for pricing by email", literal=True)
-    _wait(lambda: _draft_body(demo_db) == "Asked for pricing by email", what="autosave")
+    _wait(
+        lambda: _draft_body(demo_db) == "Asked for pricing by email",
+        what=lambda: f"autosave; draft {_draft_body(demo_db)!r}; screen:\n{tmux.screen('rep')}",
+    )
     tmux.keys("rep", " before Friday", literal=True)
     tmux.wait_for("rep", "before Friday")
     tmux.run("kill-session", "-t", "rep")  # the terminal is gone: SIGHUP

@@ -6,6 +6,7 @@ runs in a thread worker that posts its result back here.
 
 from __future__ import annotations
 
+import importlib
 import shlex
 import subprocess
 from typing import Any
@@ -19,20 +20,32 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from models import clock
+from models import clock, phones
 from models.catalog import BLOCK_CATEGORIES, STATUSES
 from models.errors import CallqError
 from models.leads import get_lead
 from models.notes import drafts_for
-from models.outcomes import LEAD_ZONE, load_rules, log_outcome, undo_last_touch
 
-# models.blocks, .benefits and .referrals are imported by the actions that use them, mostly in
-# the worker that runs the write: loading them would cost the first screen ~15 ms for nothing.
 from .. import text
 from ..widgets.lead_detail import LeadDetail
 from ..widgets.queue_table import QueueTable
 from ..widgets.session_timer import SessionTimer
 from ..workers import db_thread
+
+# The models behind the actions (outcomes, blocks, benefits, referrals) are imported where they
+# are used, mostly in the worker that runs the write: loading them would cost the first screen
+# ~25 ms. ``_warm_up`` loads them in a worker once the queue is painted, so the first key that
+# needs one does not wait for it either.
+WARM_UP = (
+    "models.outcomes",
+    "models.blocks",
+    "models.benefits",
+    "models.referrals",
+    "tui.dialogs.outcome",
+    "tui.dialogs.callback",
+    "tui.dialogs.note_editor",
+    "tui.dialogs.choice",
+)
 
 # The shipped outcomes (models/outcomes.toml) on digits; ``l`` lists every outcome, the rep's own
 # included. (key, outcome, description, in the footer)
@@ -179,10 +192,19 @@ class WorkstationScreen(Screen):
         self._follow_cursor()
         self.timer.start()
         self._find_drafts()
+        self._warm_up()
         # Call windows open on the minute: rebuild on each minute's turn, from the next one.
         now = self.app.now() if not self.app.fixed_clock else clock.utcnow()
         to_next = 60.05 - now.second - now.microsecond / 1e6
         self.set_timer(to_next, self._every_minute)
+
+    @work(thread=True, group="warm-up")
+    def _warm_up(self) -> None:
+        """Load what the first outcome, note or block key needs, and the phone number library
+        the lead pane formats numbers with, off the UI thread."""
+        for module in WARM_UP:
+            importlib.import_module(module)
+        phones.national("+12125550100")
 
     @on(QueueTable.Failed)
     def _queue_failed(self, message: QueueTable.Failed) -> None:
@@ -260,6 +282,8 @@ class WorkstationScreen(Screen):
         if entry is None:
             self.notify("No lead selected.", severity="warning")
             return
+        from models.outcomes import load_rules
+
         rules = load_rules()
         rule = rules.get(outcome)
         if rule is None:
@@ -285,6 +309,8 @@ class WorkstationScreen(Screen):
         self.app.push_screen(OutcomeDialog(entry, outcome, rule.label), confirmed)
 
     def action_pick_outcome(self) -> None:
+        from models.outcomes import load_rules
+
         from ..dialogs.choice import ChoiceDialog
 
         if self.current is None:
@@ -299,7 +325,9 @@ class WorkstationScreen(Screen):
             lambda name: name and self.action_log(name),
         )
 
-    def _log(self, entry, rule, next_lead, started, *, at=None, at_zone=LEAD_ZONE) -> None:
+    def _log(self, entry, rule, next_lead, started, *, at=None, at_zone=None) -> None:
+        from models.outcomes import LEAD_ZONE, log_outcome
+
         app = self.app
         benefit = self._benefits.get(entry.lead_id)
         logged: dict[str, Any] = {}
@@ -315,7 +343,7 @@ class WorkstationScreen(Screen):
                 rep=app.rep,
                 now=now,
                 at=at,
-                at_zone=at_zone,
+                at_zone=at_zone or LEAD_ZONE,
                 started_at=began,
                 settings=app.settings,
                 benefit=benefit,
@@ -445,6 +473,8 @@ class WorkstationScreen(Screen):
         self.app.push_screen(ReferralForm(referrer_id, referrer_name, touch_id), saved)
 
     def action_undo(self) -> None:
+        from models.outcomes import undo_last_touch
+
         app = self.app
 
         def undo() -> str:

@@ -2,30 +2,57 @@
 
 The block's time comes from models.blocks (pauses and time callq was not running are left out);
 while this pane shows a block it sends the heartbeat that keeps it counting.
+
+Two lines drawn by one widget (no child widgets to lay out): the first second of the
+workstation is spent on the queue, and a tick repaints the one line that changed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.progress_bar import ProgressBar
+from rich.segment import Segment
 from textual import work
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import ProgressBar, Static
+from textual.strip import Strip
+from textual.widget import Widget
 
 from models.catalog import BLOCK_CATEGORIES
 
 from .. import text
+from ..strips import compact
 from ..workers import db_thread
 
-# (goal, label): short, so the three fit one line at 80 columns
-GOALS = [("calls", "calls"), ("conversations", "connects"), ("calling_minutes", "calling")]
+# (goal, label, cells for its label): short, so the three fit one line at 80 columns
+GOALS = [
+    ("calls", "calls", 13),
+    ("conversations", "connects", 14),
+    ("calling_minutes", "calling", 18),
+]
+WIDE = 120  # from this many columns the bars are long
+BLOCK_BAR, GOAL_BAR, NARROW_GOAL_BAR = 12, 12, 6
+
+# A line is a list of cells: (text, cells, component class) or ("bar", total, done, cells). A
+# text cell 0 cells wide takes what the others leave.
+Cell = tuple
 
 
-class SessionTimer(Vertical):
+def _width(cell: Cell) -> int:
+    return cell[3] if len(cell) == 4 else cell[1]
+
+
+class SessionTimer(Widget):
     """Line one: the block (or what to start). Line two: today against the goals."""
+
+    COMPONENT_CLASSES = {
+        "session-timer--muted",
+        "session-timer--bar-back",
+        "session-timer--bar",
+        "session-timer--bar-done",
+    }
 
     state: reactive[Any | None] = reactive(None, always_update=True, init=False)
 
@@ -47,28 +74,9 @@ class SessionTimer(Vertical):
         self.due = None
         self._loaded_at = None  # the app's clock when ``state`` was read
         self._asked_crash: int | None = None
-        self._shown: dict[str, object] = {"#block-line": "…"}
         self._beating = False  # the heartbeat interval runs from the first reading
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="block-row"):
-            # What shows until the block is read: set here, not on mount, where each change
-            # would cost the first screen another full layout and paint.
-            yield Static("…", id="block-line")
-            bar = ProgressBar(id="block-bar", total=1, show_eta=False, show_percentage=False)
-            bar.display = False
-            yield bar
-        with Horizontal(id="goal-row"):
-            yield Static("Today", id="goal-title")
-            for key, _ in GOALS:
-                yield Static(id=f"goal-{key}-label", classes="goal-label")
-                yield ProgressBar(
-                    id=f"goal-{key}",
-                    total=1,
-                    show_eta=False,
-                    show_percentage=False,
-                    classes="goal-bar",
-                )
+        self._content: list[list[Cell]] = [[("…", 0, "")], []]  # what each line shows
+        self._strips: dict[tuple[int, int], Strip] = {}  # (line, width) → drawn
 
     def start(self) -> None:
         """Read the block and goals, then tick every second and beat every 15 (the screen calls
@@ -104,7 +112,7 @@ class SessionTimer(Vertical):
             self._beating = True
             self.set_interval(HEARTBEAT_SECONDS, self.reload)
         if message.error:
-            self._set("#block-line", f"Timer: {message.error}")
+            self._show(0, [(f"Timer: {message.error}", 0, "")])
             return
         self.progress, self.due = message.progress, message.due
         self._loaded_at = self.app.now()
@@ -126,24 +134,11 @@ class SessionTimer(Vertical):
             return state.counted_seconds
         return state.counted_seconds + int((self.app.now() - self._loaded_at).total_seconds())
 
-    def _set(self, selector: str, content: str) -> None:
-        """Update a label only when its text changes: each update costs the screen a layout."""
-        if self._shown.get(selector) != content:
-            self._shown[selector] = content
-            self.query_one(selector, Static).update(content)
-
-    def _bar(self, selector: str, total: float, progress: float) -> None:
-        if self._shown.get(selector) != (total, progress):
-            self._shown[selector] = (total, progress)
-            self.query_one(selector, ProgressBar).update(total=total, progress=progress)
-
     def _tick(self) -> None:
         if not self.is_mounted:
             return
-        bar = self.query_one("#block-bar", ProgressBar)
         state = self.state
         if state is None:
-            bar.display = False
             if self.due is not None:
                 label = BLOCK_CATEGORIES.get(self.due.category, self.due.category)
                 zone = self.app.zone
@@ -151,9 +146,9 @@ class SessionTimer(Vertical):
                     f"{self.due.start.in_timezone(zone).format('HH:mm')}–"
                     f"{self.due.end.in_timezone(zone).format('HH:mm')}"
                 )
-                self._set("#block-line", f"Planned now: {label} {span} — t starts it")
+                self._show(0, [(f"Planned now: {label} {span} — t starts it", 0, "")])
             else:
-                self._set("#block-line", "No block running — t starts one")
+                self._show(0, [("No block running — t starts one", 0, "")])
         else:
             label = BLOCK_CATEGORIES.get(state.category, state.category)
             elapsed = self.live_elapsed()
@@ -166,12 +161,9 @@ class SessionTimer(Vertical):
             else:
                 mark, tail = "●", ""
             over = f" +{text.duration(elapsed - planned)} over" if elapsed > planned else ""
-            self._set(
-                "#block-line",
-                f"{mark} {label} {text.duration(elapsed)} / {text.duration(planned)}{over}{tail}",
-            )
-            bar.display = True
-            self._bar("#block-bar", max(planned, 1), min(elapsed, planned))
+            line = f"{mark} {label} {text.duration(elapsed)} / {text.duration(planned)}{over}{tail}"
+            bar = ("bar", max(planned, 1), min(elapsed, planned), BLOCK_BAR)
+            self._show(0, [(line, 0, ""), (" ", 1, ""), bar])
         self._show_goals()
 
     def _show_goals(self) -> None:
@@ -182,12 +174,68 @@ class SessionTimer(Vertical):
         live_calling = 0.0
         if state is not None and state.category == "calling" and self._loaded_at is not None:
             live_calling = (self.live_elapsed() - state.counted_seconds) / 60
-        for key, label in GOALS:
+        bar = GOAL_BAR if self.size.width >= WIDE else NARROW_GOAL_BAR
+        cells: list[Cell] = [("Today ", 6, "session-timer--muted")]
+        for key, label, width in GOALS:
             item = getattr(progress, key)
             done = item.done + (live_calling if key == "calling_minutes" else 0)
             unit = " min" if key == "calling_minutes" else ""
-            self._set(f"#goal-{key}-label", f"{label} {int(done)}/{item.goal}{unit}")
-            self._bar(f"#goal-{key}", max(item.goal, 1), min(int(done), max(item.goal, 1)))
+            goal = max(item.goal, 1)
+            cells += [
+                (f"{label} {int(done)}/{item.goal}{unit}", width, ""),
+                ("bar", goal, min(int(done), goal), bar),
+                ("  ", 2, ""),
+            ]
+        self._show(1, cells)
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def _show(self, y: int, cells: list[Cell]) -> None:
+        """Put ``cells`` on line ``y``, repainting that line only, and only if it changed."""
+        if self._content[y] != cells:
+            self._content[y] = cells
+            self._strips = {key: s for key, s in self._strips.items() if key[0] != y}
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+        self._show_goals()  # the bars' length depends on the width
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y >= len(self._content):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips.get((y, width))
+        if strip is None:
+            strip = self._strips[(y, width)] = self._draw(self._content[y], width)
+        return strip
+
+    def _draw(self, cells: list[Cell], width: int) -> Strip:
+        base = self.rich_style
+        console = self.app.console
+        segments: list[Segment] = []
+        for cell in cells:
+            if len(cell) == 4:
+                _, total, done, cells_wide = cell
+                style = self.get_component_rich_style  # blended with the background
+                meter = ProgressBar(
+                    total=total,
+                    completed=done,
+                    width=cells_wide,
+                    style=style("session-timer--bar-back"),
+                    complete_style=style("session-timer--bar"),
+                    finished_style=style("session-timer--bar-done"),
+                )
+                options = console.options.update_width(cells_wide)
+                segments += console.render_lines(meter, options, style=base, pad=True)[0]
+                continue
+            value, cells_wide, name = cell
+            if cells_wide == 0:
+                cells_wide = max(width - sum(_width(other) for other in cells), 0)
+            style = self.get_component_rich_style(name) if name else base
+            segments.append(Segment(text.fit(value, cells_wide), style))
+        strip = Strip(segments).extend_cell_length(width, base).crop(0, width)
+        return compact(strip)
 
     def forget(self) -> None:
         """The block was stopped or handed to the wall clock: stop keeping it alive."""
