@@ -22,42 +22,6 @@ DEFER_INDEXES_FROM = 5000  # rows: smaller imports keep every index up to date a
 # size, so memory stays flat however many leads there are.
 IMPORT_CACHE_KIB = 4000
 
-# The lead table's columns an import writes, in order (referred_by is resolved at the end).
-LEAD_COLUMNS = tuple(
-    [
-        "id",
-        "name",
-        "company",
-        "title",
-        "phone",
-        "phone_raw",
-        "email",
-        "zone",
-        "industry",
-        "source",
-        "owner_id",
-        "status",
-        "q_need",
-        "q_afford",
-        "q_authority",
-        "q_approachable",
-        "q_eligible",
-        "likelihood",
-        "purchase_timing",
-        "deal_value",
-        "lost_reason",
-        "cadence_days",
-        "channel",
-        "call_window",
-        "next_touch_at",
-        "next_touch_fixed",
-        "attempts",
-        "exhausted",
-        "last_contacted_at",
-        "created_at",
-        "updated_at",
-    ]
-)
 # The lead columns a row of a common sheet can set (the rest are the same for every row).
 COMMON_COLUMNS = (
     "name",
@@ -69,6 +33,32 @@ COMMON_COLUMNS = (
     "zone",
     "industry",
     "source",
+)
+# The lead table's columns an import writes, in order (referred_by is resolved at the end).
+LEAD_COLUMNS = (
+    "id",
+    *COMMON_COLUMNS,
+    "owner_id",
+    "status",
+    "q_need",
+    "q_afford",
+    "q_authority",
+    "q_approachable",
+    "q_eligible",
+    "likelihood",
+    "purchase_timing",
+    "deal_value",
+    "lost_reason",
+    "cadence_days",
+    "channel",
+    "call_window",
+    "next_touch_at",
+    "next_touch_fixed",
+    "attempts",
+    "exhausted",
+    "last_contacted_at",
+    "created_at",
+    "updated_at",
 )
 
 
