@@ -10,7 +10,7 @@ from textual.screen import Screen
 
 from models import clock
 
-from .safety import install_signal_handlers, save_everything
+from .safety import hang_up_safe, install_signal_handlers, save_everything
 from .screens.queue_source import QueueSource
 from .theme import apply_theme
 from .widgets.queue_table import PAGE
@@ -57,6 +57,9 @@ class CallqApp(App[int]):
         """Where the queue pane reads its rows: the first asker gets the one read ahead."""
         source, self._first_source = self._first_source, None
         return source or QueueSource(self.rep, self.settings)
+
+    def get_driver_class(self):
+        return hang_up_safe(super().get_driver_class())
 
     def get_default_screen(self) -> Screen:
         """The workstation is the app's base screen: pushed on top of an empty one instead, it

@@ -46,6 +46,10 @@ class Tmux:
     def screen(self, name: str) -> str:
         return self.run("capture-pane", "-p", "-t", name)
 
+    def pid(self, name: str) -> int:
+        """The process in the session's pane (tmux starts the command itself there)."""
+        return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}").strip())
+
     def keys(self, name: str, *keys: str, literal: bool = False) -> None:
         self.run("send-keys", "-t", name, *(["-l"] if literal else []), *keys)
 
@@ -79,6 +83,15 @@ def _wait(condition, timeout: float = 10.0, what="") -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out: {what() if callable(what) else what}")
         time.sleep(0.05)
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is still a live process (a zombie waiting for tmux to reap it is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
 
 
 def _draft_body(db_path) -> str | None:
@@ -131,15 +144,22 @@ def test_hang_up_keeps_the_draft_and_it_comes_back_on_reopen(tmux, demo_db):
     shown = tmux.wait_for("again", "Restored your unsaved draft")
     assert "Asked for pricing by email before Friday" in shown
 
+    # The connection drops again, with the editor open and the block ticking: callq must end,
+    # not linger on the box (Textual's output thread used to die on the gone terminal and the
+    # app then blocked for ever on its way out).
+    pid = tmux.pid("again")
+    tmux.run("kill-session", "-t", "again")
+    _wait(lambda: not _running(pid), 10, f"callq (pid {pid}) to end after the hang-up")
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_signals_save_and_exit_cleanly(demo_db, signum):
-    master, slave = pty.openpty()
-    os.set_blocking(master, False)
+
+def _in_pty(demo_db):
+    """callq in a new 80×24 pseudo-terminal: (process, the terminal's master end)."""
     import fcntl
     import struct
     import termios
 
+    master, slave = pty.openpty()
+    os.set_blocking(master, False)
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color"}
     proc = subprocess.Popen(
@@ -151,6 +171,12 @@ def test_signals_save_and_exit_cleanly(demo_db, signum):
         start_new_session=True,
     )
     os.close(slave)
+    return proc, master
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_signals_save_and_exit_cleanly(demo_db, signum):
+    proc, master = _in_pty(demo_db)
     output = bytearray()
 
     def read() -> bytes:
@@ -173,3 +199,34 @@ def test_signals_save_and_exit_cleanly(demo_db, signum):
     assert proc.returncode == 0
     assert b"Traceback" not in output
     assert _draft_body(demo_db) == "Signal test"
+
+
+def test_a_terminal_that_is_gone_does_not_keep_callq_running(demo_db):
+    """The connection drops while the note editor is open (its cursor blinking, the timer
+    ticking): the screen's writes now fail. The hang-up that follows must still save the draft
+    and end the process, not leave it behind on the shared box."""
+    proc, master = _in_pty(demo_db)
+    output = bytearray()
+
+    def read() -> bytes:
+        with contextlib.suppress(OSError):
+            output.extend(os.read(master, 65536))
+        return bytes(output)
+
+    try:
+        _wait(lambda: b"Benefit" in read(), 15, "the screen")
+        os.write(master, b"n")
+        _wait(lambda: b"New note" in read(), 10, "the editor")
+        os.write(master, b"Line dropped")
+        _wait(lambda: _draft_body(demo_db) == "Line dropped", 10, "autosave")
+        os.close(master)  # the terminal is gone; every frame written from now on fails
+        master = None
+        time.sleep(3)  # blinks, ticks and repaints pile up meanwhile
+        proc.send_signal(signal.SIGHUP)
+        _wait(lambda: proc.poll() is not None, 10, "callq to end after the hang-up")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if master is not None:
+            os.close(master)
+    assert _draft_body(demo_db) == "Line dropped"

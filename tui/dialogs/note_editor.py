@@ -58,19 +58,28 @@ class NoteEditor(ModalScreen[bool]):
         self._timer: Timer | None = None
         self._saving = False
         self._then = ""  # what to do once the write in flight is done: "", "close", "publish"
+        self._loaded = False  # the stored draft has been read (no autosave before it has)
+        self._pending = ""  # save or close asked for before it had
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog") as dialog:
             dialog.border_title = f"Note on {self.lead_name}"
             dialog.border_subtitle = "ctrl+s save · ctrl+t kind · Esc close (draft kept)"
             yield Static(id="note-kind")
-            yield TextArea(id="note-body", read_only=True, soft_wrap=True, show_line_numbers=False)
+            # Typing starts at once: what is typed before the draft has been read is kept and
+            # put after it (a fast typist presses n and goes straight on).
+            yield TextArea(id="note-body", soft_wrap=True, show_line_numbers=False)
             yield Static(id="note-status")
 
     def on_mount(self) -> None:
         self.watch_kind(self.kind)
         self.status = "Loading…"
         self._load_draft()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the stored draft has been read (and put before anything typed meanwhile)."""
+        return self._loaded
 
     @property
     def body(self) -> str:
@@ -106,8 +115,9 @@ class NoteEditor(ModalScreen[bool]):
 
     def on_note_editor_draft_loaded(self, message: DraftLoaded) -> None:
         area = self.query_one("#note-body", TextArea)
+        typed = area.text  # before the draft arrived
         if message.body is not None:
-            area.load_text(message.body)
+            area.load_text(_after(message.body, typed))
             self.kind = message.kind or self.kind
             self._saved = (message.body, self.kind)
             when = message.saved_at.in_timezone(self.app.zone).format("ddd HH:mm:ss")
@@ -116,8 +126,12 @@ class NoteEditor(ModalScreen[bool]):
         else:
             self._saved = None
             self.status = "New note. Autosaved as you type."
-        area.read_only = False
+        self._loaded = True
         area.focus()
+        if self._pending:  # ctrl+s or Esc pressed before the draft was in
+            self._finish(self._pending)
+        else:
+            self._changed()  # what was typed meanwhile is saved like the rest
 
     # -- autosave -----------------------------------------------------------------------------
 
@@ -126,8 +140,7 @@ class NoteEditor(ModalScreen[bool]):
         self._changed()
 
     def _changed(self) -> None:
-        areas = self.query("#note-body").results(TextArea)
-        if not any(not area.read_only for area in areas):
+        if not self._loaded:
             return
         if self._timer is None and not self._saving:
             self._timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
@@ -202,6 +215,9 @@ class NoteEditor(ModalScreen[bool]):
         self._finish("close")
 
     def _finish(self, then: str) -> None:
+        if not self._loaded:
+            self._pending = then
+            return
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -219,12 +235,24 @@ class NoteEditor(ModalScreen[bool]):
 
     def save_now(self) -> None:
         """Write the draft at once (SIGHUP/SIGTERM/quit): the process is about to go."""
+        app = self.app
+        if not self._loaded:  # typed before the stored draft was read: keep both
+            stored = get_draft(self.lead_id, app.rep)
+            if stored is not None:
+                self.query_one("#note-body", TextArea).load_text(_after(stored.body, self.body))
+            self._loaded = True
         if not self._dirty():
             return
-        app = self.app
         if self.body.strip():
             save_draft(self.lead_id, self.body, kind=self.kind, author=app.rep, now=app.now())
             self._saved = (self.body, self.kind)
         else:
             discard_draft(self.lead_id, author=app.rep)
             self._saved = None
+
+
+def _after(draft: str, typed: str) -> str:
+    """The restored draft with what was typed before it had been read, on a line of its own."""
+    if typed and draft and not draft.endswith("\n"):
+        return f"{draft}\n{typed}"
+    return draft + typed
