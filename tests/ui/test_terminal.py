@@ -174,20 +174,30 @@ def _in_pty(demo_db):
     return proc, master
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_signals_save_and_exit_cleanly(demo_db, signum):
-    proc, master = _in_pty(demo_db)
-    output = bytearray()
+def _reader(master: int, output: bytearray):
+    """``read()``: what the terminal has shown so far (``output`` gathers it)."""
 
     def read() -> bytes:
         with contextlib.suppress(OSError):  # nothing to read yet, or the terminal has closed
             output.extend(os.read(master, 65536))
         return bytes(output)
 
+    return read
+
+
+def _open_the_note_editor(master: int, read) -> None:
+    _wait(lambda: b"Benefit" in read(), 15, "the screen")
+    os.write(master, b"n")
+    _wait(lambda: b"New note" in read(), 10, "the editor")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_signals_save_and_exit_cleanly(demo_db, signum):
+    proc, master = _in_pty(demo_db)
+    output = bytearray()
+    read = _reader(master, output)
     try:
-        _wait(lambda: b"Benefit" in read(), 15, "the screen")
-        os.write(master, b"n")
-        _wait(lambda: b"New note" in read(), 10, "the editor")
+        _open_the_note_editor(master, read)
         os.write(master, b"Signal test")
         time.sleep(0.2)
         proc.send_signal(signum)
@@ -206,17 +216,8 @@ def test_a_terminal_that_is_gone_does_not_keep_callq_running(demo_db):
     ticking): the screen's writes now fail. The hang-up that follows must still save the draft
     and end the process, not leave it behind on the shared box."""
     proc, master = _in_pty(demo_db)
-    output = bytearray()
-
-    def read() -> bytes:
-        with contextlib.suppress(OSError):
-            output.extend(os.read(master, 65536))
-        return bytes(output)
-
     try:
-        _wait(lambda: b"Benefit" in read(), 15, "the screen")
-        os.write(master, b"n")
-        _wait(lambda: b"New note" in read(), 10, "the editor")
+        _open_the_note_editor(master, _reader(master, bytearray()))
         os.write(master, b"Line dropped")
         _wait(lambda: _draft_body(demo_db) == "Line dropped", 10, "autosave")
         os.close(master)  # the terminal is gone; every frame written from now on fails
