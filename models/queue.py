@@ -768,7 +768,7 @@ class QueueView:
             why=_why(lead, group, now, parts, cf_text, callable_from, sched.window),
             window=sched.window.describe(),
             rep_zone=self.rep_zone,
-            local_time_text=dt.datetime.fromtimestamp(now, tz).strftime("%a %H:%M"),
+            local_time_text=_wall_clock(now, lead.zone),
             callable_from_text=cf_text,
             due_ts=due,
             callable_from_ts=callable_from,
@@ -803,9 +803,21 @@ class _LeadRow:
 
     @property
     def due_ts(self) -> float | None:
-        if self.next_touch_at is None:
-            return None
-        return dt.datetime.fromisoformat(self.next_touch_at).replace(tzinfo=dt.UTC).timestamp()
+        return _epoch(self.next_touch_at)
+
+
+@functools.lru_cache(maxsize=4096)
+def _epoch(stored: str | None) -> float | None:
+    """A stored UTC instant as epoch seconds (a page asks for each several times)."""
+    if stored is None:
+        return None
+    return dt.datetime.fromisoformat(stored).replace(tzinfo=dt.UTC).timestamp()
+
+
+@functools.lru_cache(maxsize=1024)
+def _wall_clock(now: float, zone: str) -> str:
+    """'Mon 15:20': the clock in ``zone`` at ``now`` (the same for every lead there)."""
+    return dt.datetime.fromtimestamp(now, _zone(zone)).strftime("%a %H:%M")
 
 
 def score_parts(lead, now: float | dt.datetime) -> tuple[float, list[tuple[str, float]]]:

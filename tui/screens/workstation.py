@@ -6,7 +6,6 @@ runs in a thread worker that posts its result back here.
 
 from __future__ import annotations
 
-import importlib
 import shlex
 import subprocess
 from typing import Any
@@ -20,7 +19,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from models import clock, phones
+from models import clock
 from models.catalog import BLOCK_CATEGORIES, STATUSES
 from models.errors import CallqError
 from models.leads import get_lead
@@ -34,18 +33,7 @@ from ..workers import db_thread
 
 # The models behind the actions (outcomes, blocks, benefits, referrals) are imported where they
 # are used, mostly in the worker that runs the write: loading them would cost the first screen
-# ~25 ms. ``_warm_up`` loads them in a worker once the queue is painted, so the first key that
-# needs one does not wait for it either.
-WARM_UP = (
-    "models.outcomes",
-    "models.blocks",
-    "models.benefits",
-    "models.referrals",
-    "tui.dialogs.outcome",
-    "tui.dialogs.callback",
-    "tui.dialogs.note_editor",
-    "tui.dialogs.choice",
-)
+# ~25 ms and ~1 MiB before the rep has pressed anything (the first such key pays ~10 ms, once).
 
 # The shipped outcomes (models/outcomes.toml) on digits; ``l`` lists every outcome, the rep's own
 # included. (key, outcome, description, in the footer)
@@ -192,19 +180,10 @@ class WorkstationScreen(Screen):
         self._follow_cursor()
         self.timer.start()
         self._find_drafts()
-        self._warm_up()
         # Call windows open on the minute: rebuild on each minute's turn, from the next one.
         now = self.app.now() if not self.app.fixed_clock else clock.utcnow()
         to_next = 60.05 - now.second - now.microsecond / 1e6
         self.set_timer(to_next, self._every_minute)
-
-    @work(thread=True, group="warm-up")
-    def _warm_up(self) -> None:
-        """Load what the first outcome, note or block key needs, and the phone number library
-        the lead pane formats numbers with, off the UI thread."""
-        for module in WARM_UP:
-            importlib.import_module(module)
-        phones.national("+12125550100")
 
     @on(QueueTable.Failed)
     def _queue_failed(self, message: QueueTable.Failed) -> None:
