@@ -254,3 +254,34 @@ async def test_reopening_after_a_crash_goes_back_to_the_unsaved_note(demo_db):
         assert app.screen.entry.lead_id == fourth.lead_id
         assert "Unsaved general draft" in screen_text(app)
         assert any(f"unsaved note on {fourth.name}" in n.message for n in app._notifications)
+
+
+async def test_a_queue_longer_than_a_page_is_counted_after_its_first_rows(tmp_path):
+    """The first rows come before the count (counting a big queue costs more than a page): the
+    caption says "at least" until the count arrives, then the whole queue is reachable."""
+    from models.db import close_database, open_database
+    from models.demo import build_demo
+    from models.queue import QueueView
+    from models.reps import current_rep
+    from tests.conftest import NOW
+    from tests.ui.conftest import context
+    from tui.app import make_app
+
+    path = tmp_path / "big.db"
+    open_database(path)
+    build_demo(leads=400, rep=current_rep("ana", now=NOW), now=NOW, seed=3)
+    expected = len(QueueView(current_rep("ana", now=NOW), now=NOW))
+    close_database()
+    assert expected > 100  # more than the first page
+
+    app = make_app(context(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        queue = app.screen.queue
+        await until(pilot, lambda: queue.counted)
+        assert queue.total == expected
+        await until(pilot, lambda: f"1of{expected}─" in screen_text(app).replace(" ", ""))
+        await pilot.press("end")
+        await ready(pilot)
+        assert queue.cursor == expected - 1
+        assert f"{expected}of{expected}" in screen_text(app).replace(" ", "")

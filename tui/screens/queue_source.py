@@ -44,17 +44,21 @@ class QueueSource:
         def read() -> None:
             try:
                 with db_thread():
-                    result.set_result(self._read(0, limit, now, FIRST))
+                    result.set_result(self._read(0, limit, now, FIRST, count=False))
+                    # Then the count, kept by the view for the pane to ask for: in this thread's
+                    # connection, not a new one that would need pages of its own.
+                    self._read(0, 0, now, FIRST)
             except BaseException as exc:  # handed to whoever asks for the page
-                result.set_exception(exc)
+                if not result.done():
+                    result.set_exception(exc)
 
         threading.Thread(target=read, name="queue-head-start", daemon=True).start()
         with contextlib.suppress(TimeoutError, Exception):
             result.exception(timeout=wait)
 
     def ready(self, offset: int, limit: int, generation: int):
-        """The head start's (entries, total) when it read exactly this and is done; else None
-        (without waiting)."""
+        """The head start's (entries, total or None) when it read exactly this and is done;
+        else None (without waiting)."""
         head = self._head
         if head is None or generation != FIRST or head[:2] != (offset, limit):
             return None
@@ -73,9 +77,11 @@ class QueueSource:
                 pass  # read again below: an error that is real comes back from there
         return self._read(offset, limit, now, generation)
 
-    def _read(self, offset: int, limit: int, now, generation: int):
+    def _read(self, offset: int, limit: int, now, generation: int, *, count: bool = True):
+        """The entries and the count (None without ``count``: the pane asks for it later)."""
         with self._lock:
             if self._generation != generation:
                 self._view = QueueView(self._rep, now=now, settings=self._settings)
                 self._generation = generation
-            return self._view.page(offset, limit), len(self._view)
+            entries = self._view.page(offset, limit) if limit else []
+            return entries, len(self._view) if count else None

@@ -163,7 +163,8 @@ class WorkstationScreen(Screen):
         around = [queue.entry_at(queue.cursor + step) for step in (1, 2, -1)]
         self.detail.prefetch([e for e in around if e is not None])
         total = queue.total
-        place = f"{queue.cursor + 1} of {total}" if total else "empty"
+        more = "" if queue.counted else "+"  # counted a moment after the first rows arrive
+        place = f"{queue.cursor + 1} of {total}{more}" if total else "empty"
         queue.show_place(place)
 
     @on(QueueTable.Highlighted)

@@ -25,7 +25,9 @@ from ..workers import db_thread
 PAGE = 100
 
 # fetch(offset, limit, now, generation) -> (entries on that page, entries in the whole queue).
-# Every page of one rebuild (generation) is fetched with the same ``now``, so the pages fit.
+# Every page of one rebuild (generation) is fetched with the same ``now``, so the pages fit. The
+# count may come back None (not counted yet: at 1M leads counting costs more than the page);
+# the pane then asks for it with limit 0 once the rows are on screen.
 Fetch = Callable[[int, int, Any, int], tuple[Sequence[Any], int]]
 
 
@@ -100,6 +102,7 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._generation = 0
         self._snapshot = None
         self._total = 0
+        self._counted = True  # False while _total is only the rows read so far
         self._loaded_once = False
         self._keep_lead: int | None = None
         self._highlighted: Any = None
@@ -109,8 +112,13 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def total(self) -> int:
-        """Leads in the whole queue."""
+        """Leads in the whole queue (at least; see :attr:`counted`)."""
         return self._total
+
+    @property
+    def counted(self) -> bool:
+        """Whether :attr:`total` is the queue's count, not just the rows read so far."""
+        return self._counted
 
     @property
     def loaded(self) -> bool:
@@ -186,18 +194,39 @@ class QueueTable(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self.post_message(self.Loaded(generation, loaded, total, fresh))
 
+    @work(thread=True, group="queue")
+    def _count(self, generation: int, now) -> None:
+        try:
+            with db_thread():
+                _, total = self._fetch(0, 0, now, generation)
+        except Exception as exc:
+            self.post_message(self.Failed(f"queue: {exc}"))
+            return
+        self.post_message(self.Loaded(generation, {}, total, False))
+
     def on_queue_table_loaded(self, message: Loaded) -> None:
         message.stop()
         self._arrive(message.generation, message.pages, message.total, message.fresh)
 
-    def _arrive(self, generation: int, pages: dict[int, list], total: int, fresh: bool) -> None:
+    def _arrive(self, generation: int, pages: dict[int, list], total, fresh: bool) -> None:
         if generation != self._generation:
             return  # a newer rebuild is on its way
+        if not pages and total is not None:  # the count, after the rows
+            self._total, self._counted = max(total, self._total), True
+            self.virtual_size = Size(self.size.width, self._total + 1)
+            self.cursor = self.cursor  # the caption follows
+            return
         if fresh:
             self._pages = {}
         self._pages.update(pages)
         self._requested -= set(pages)
-        self._total = total
+        read = sum(len(page) for page in self._pages.values())
+        if total is None and read < PAGE * len(self._pages):
+            total = read  # a page came back short: that is the whole queue
+        self._counted = total is not None
+        self._total = read if total is None else total
+        if total is None:
+            self._count(generation, self._snapshot)
         self._loaded_once = True
         self._strips.clear()
         self.virtual_size = Size(self.size.width, self._total + 1)
