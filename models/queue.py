@@ -57,9 +57,10 @@ from .windows import (
     window_for,
 )
 
-ACTIVE_STATUSES = ("lead", "prospect", "customer")
-ACTIVE = "status IN ('lead', 'prospect', 'customer') AND exhausted = 0"
-EXHAUSTED = "status IN ('lead', 'prospect', 'customer') AND exhausted = 1"
+# In the queue: every status but the closed ones. Written as in the partial indexes (migration 9)
+# so that SQLite uses them.
+ACTIVE = "status NOT IN ('lost', 'do_not_contact') AND exhausted = 0"
+EXHAUSTED = "status NOT IN ('lost', 'do_not_contact') AND exhausted = 1"
 OWNED = "(owner_id = ? OR owner_id IS NULL)"
 
 SOURCE_BONUS_HOURS = {

@@ -11,10 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import queue
+from models.catalog import STATUSES
 from models.db import close_database, open_database
 from models.leads import add_lead
-from models.migrations import v003_queue_indexes, v008_queue_pair_indexes
+from models.migrations import v003_queue_indexes, v008_queue_pair_indexes, v009_cheaper_active_test
 from models.queue import (
+    ACTIVE,
+    EXHAUSTED,
     PAIR_SQL,
     RANK_SQL,
     QueueView,
@@ -180,15 +183,15 @@ def test_a_view_is_reused_until_the_data_changes(db, rep):
 
 def test_the_walk_uses_the_rank_index(db):
     plan = db.execute_sql(
-        f"EXPLAIN QUERY PLAN SELECT id FROM lead INDEXED BY lead_queue_rank WHERE status IN"
-        f" ('lead', 'prospect', 'customer') AND exhausted = 0 AND next_touch_fixed = 0"
+        f"EXPLAIN QUERY PLAN SELECT id FROM lead INDEXED BY lead_queue_rank WHERE {ACTIVE}"
+        f" AND next_touch_fixed = 0"
         f" ORDER BY {RANK_SQL}, id LIMIT 5"
     ).fetchall()
     assert "lead_queue_rank" in str(plan) and "TEMP B-TREE" not in str(plan)
 
 
 def test_the_pair_walks_use_their_indexes(db):
-    where = "status IN ('lead', 'prospect', 'customer') AND exhausted = 0 AND next_touch_fixed = 0"
+    where = f"{ACTIVE} AND next_touch_fixed = 0"
     for index, order in (("lead_queue_pair", "next_touch_at"), ("lead_queue_pair_rank", RANK_SQL)):
         plan = db.execute_sql(
             f"EXPLAIN QUERY PLAN SELECT id FROM lead INDEXED BY {index} WHERE {PAIR_SQL} = ?"
@@ -203,6 +206,15 @@ def test_the_queue_reads_its_index_expressions_as_the_migrations_froze_them():
     # migration with new indexes, not an edit.
     assert RANK_SQL == v003_queue_indexes.RANK == v008_queue_pair_indexes.RANK
     assert PAIR_SQL == v008_queue_pair_indexes.PAIR
+    frozen = v009_cheaper_active_test
+    assert (ACTIVE, EXHAUSTED) == (frozen.ACTIVE, frozen.EXHAUSTED)
+
+
+def test_the_queue_takes_exactly_the_open_statuses():
+    # ACTIVE names the closed statuses: a new status would be in the queue unless added there.
+    closed = {"lost", "do_not_contact"}
+    assert ACTIVE.startswith("status NOT IN ('lost', 'do_not_contact') AND")
+    assert set(STATUSES) - closed == {"lead", "prospect", "customer"}
 
 
 SUNDAY_NIGHT = pendulum.datetime(2026, 11, 22, 3, 0, tz=NY).in_timezone("UTC")  # 08:00 UTC
