@@ -647,12 +647,12 @@ def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monke
 
     monkeypatch.setattr(importing, "CHUNK_ROWS", 10)
     monkeypatch.setattr(import_write, "DEFER_INDEXES_FROM", 5)
-    set_aside = []
+    set_aside = set()
     defer = import_write.Writer.defer_indexes
 
     def spy(writer, expected):
         defer(writer, expected)
-        set_aside.extend(name for name, _ in writer._deferred)
+        set_aside.update(name for name, _ in writer._deferred)
 
     monkeypatch.setattr(import_write.Writer, "defer_indexes", spy)
     before = _indexes()
@@ -665,6 +665,8 @@ def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monke
     _, report = run(path, rep)
     assert report.written is not broken
     assert "lead_next_touch_at" in set_aside and "lead_phone" not in set_aside
+    # No row of a common sheet enters these (their columns are not in it): kept, not rebuilt.
+    assert not set_aside & set(import_write.RARE_ROW_INDEXES)
     assert _indexes() == before  # rebuilt as they were, or never gone (rolled back)
     assert _cache_size() == cache  # the import's bigger page cache was the import's alone
     assert Lead.select().count() == (0 if broken else 50)
@@ -676,3 +678,62 @@ def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monke
             (to_db(NOW),),
         ).fetchone()[0]
         assert due == 50
+
+
+def test_the_indexes_a_common_sheet_keeps_are_those_its_rows_cannot_enter(db):
+    from models.import_write import COMMON_COLUMNS, RARE_ROW_INDEXES
+
+    where = {name: sql.split(" WHERE ", 1)[-1] for name, sql in _indexes() if sql}
+    for name in RARE_ROW_INDEXES:
+        needs = [c for c in ("exhausted = 1", "next_touch_fixed = 1", "call_window IS NOT NULL")
+                 if c in where[name]]  # fmt: skip
+        assert needs, f"{name}: {where[name]}"
+    assert not {"exhausted", "next_touch_fixed", "call_window"} & set(COMMON_COLUMNS)
+
+
+def _foreign_keys():
+    from models.schema import database
+
+    return database.execute_sql("PRAGMA foreign_keys").fetchone()[0]
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_foreign_keys_are_enforced_again_after_an_import(db, rep, tmp_path, broken):
+    path = tmp_path / "few.csv"
+    zone = "Mars/Olympus" if broken else "UTC"
+    path.write_text(f"Name,Phone,Zone\nAna,+12125550123,UTC\nBen,+12125550124,{zone}\n")
+    _, report = run(path, rep)
+    assert report.written is not broken
+    assert _foreign_keys() == 1
+
+
+def test_an_import_that_would_break_a_reference_writes_nothing(db, rep, tmp_path):
+    # Foreign keys are not checked row by row during an import; its own check must catch a
+    # reference to a row that is not there: here an owner never saved.
+    from models.schema import Rep
+
+    path = tmp_path / "few.csv"
+    path.write_text("Name,Phone,Zone\nAna,+12125550123,UTC\n")
+    with pytest.raises(CallqError, match="lead 1 would refer to a missing row"):
+        run(path, Rep(id=999, name="Ghost"))
+    assert Lead.select().count() == 0 and _foreign_keys() == 1
+
+
+def test_rows_are_written_in_statements_sqlite_can_take(db, rep, tmp_path):
+    # Many rows go into one INSERT; a SQLite built with few parameters a statement gets more.
+    import sqlite3
+
+    from models.schema import database
+
+    connection = database.connection()
+    before = connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 25)
+    try:
+        path = tmp_path / "many.csv"
+        rows = "".join(f"Lead {i},+1212{2_000_000 + i},UTC,Note {i}\n" for i in range(40))
+        path.write_text("Name,Phone,Zone,Notes\n" + rows)
+        _, report = run(path, rep)
+    finally:
+        connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+    assert report.imported == 40 and Lead.select().count() == 40
+    assert sorted(n.body for n in Note.select()) == sorted(f"Note {i}" for i in range(40))
