@@ -66,24 +66,6 @@ def write_transaction(db: peewee.Database | None = None):
     return db.atomic()
 
 
-@contextlib.contextmanager
-def foreign_keys_unchecked(db: peewee.Database | None = None):
-    """Foreign keys not enforced inside: for a bulk write whose references are right by
-    construction and checked once at the end by its own query. Enforcing them makes SQLite keep
-    a journal of every page a many-row INSERT changes, in case one row must be undone. Enter it
-    outside any transaction (SQLite ignores the pragma inside one); leaving turns them on
-    again."""
-    db = db or database.obj
-    if not isinstance(db, peewee.SqliteDatabase):
-        yield
-        return
-    db.execute_sql("PRAGMA foreign_keys = 0")
-    try:
-        yield
-    finally:
-        db.execute_sql("PRAGMA foreign_keys = 1")
-
-
 def _open_sqlite(path: Path) -> peewee.SqliteDatabase:
     if path.is_dir():
         raise CallqError(f"{path}: is a directory, not a database file")

@@ -5,11 +5,9 @@ import does not read set aside and rebuilt for a big import, referrals linked at
 from __future__ import annotations
 
 import contextlib
-import itertools
 import operator
 import sqlite3
 
-from .errors import CallqError
 from .fields import to_db
 from .import_check import Row
 from .import_files import Encoding, create_private, rejects_path
@@ -23,9 +21,6 @@ DEFER_INDEXES_FROM = 5000  # rows: smaller imports keep every index up to date a
 # quarter fewer page reads than with 2 MiB), and rebuilt indexes are sorted in it. A fixed
 # size, so memory stays flat however many leads there are.
 IMPORT_CACHE_KIB = 4000
-# Rows per INSERT statement (many VALUES rows), at most: a fifth faster than executemany, which
-# runs the statement once a row (measured with foreign keys unchecked; see check_references).
-ROWS_PER_INSERT = 500
 # Partial indexes that only a lead given ``exhausted``, ``next_touch_fixed`` or a call window
 # enters. A common sheet cannot set those columns: its rows never enter these indexes, so they
 # are kept (rebuilding one reads the whole table) instead of set aside.
@@ -119,19 +114,12 @@ class Writer:
         constant = [c for c in LEAD_COLUMNS if c != "id" and c not in bound]
         self._defaults = {c: base[c] for c in bound}
         self._bound_values = operator.itemgetter(*bound)
-        self._insert_lead = _Inserts(
-            "lead",
-            ["id", *bound, *constant],
-            1 + len(bound),
-            [_sql_literal(base[c]) for c in constant],
+        self._insert_lead = (
+            f"INSERT INTO lead (id, {', '.join(bound + constant)}) VALUES "
+            f"(?, {', '.join('?' * len(bound))}"
+            + "".join(f", {_sql_literal(base[c])}" for c in constant)
+            + ")"
         )
-        self._insert_note = _Inserts(
-            "note",
-            ["lead_id", "kind", "body", "author_id", "created_at", "updated_at", "is_draft"],
-            6,
-            ["0"],
-        )
-        self._insert_line = _Inserts("temp.import_line", ["lead_id", "line"], 2)
 
     def start(self) -> None:
         self._cursor = database.obj.cursor()
@@ -153,7 +141,6 @@ class Writer:
         cursor.execute("DELETE FROM temp.import_referrer")
         self._next_id = cursor.execute("SELECT coalesce(max(id), 0) FROM lead").fetchone()[0] + 1
         self._first_new_id = self._next_id
-        self._notes_before = cursor.execute("SELECT coalesce(max(id), 0) FROM note").fetchone()[0]
         self._line_offset = None  # line minus id of the lead inserted last
 
     def defer_indexes(self, expected: int) -> None:
@@ -313,13 +300,18 @@ class Writer:
             if row.referrer:
                 referrers.append((next_id, row.line, row.referrer))
             for kind, body, author, created in row.notes:
-                notes.append((next_id, kind, body, author, created, created))
+                notes.append((next_id, kind, body, author, 0, created, created))
             next_id += 1
-        self._insert_lead.run(cursor, params)
-        self._insert_line.run(cursor, lines)
+        cursor.executemany(self._insert_lead, params)
+        cursor.executemany("INSERT INTO temp.import_line VALUES (?, ?)", lines)
         if referrers:
             cursor.executemany("INSERT INTO temp.import_referrer VALUES (?, ?, ?)", referrers)
-        self._insert_note.run(cursor, notes)
+        if notes:
+            cursor.executemany(
+                "INSERT INTO note (lead_id, kind, body, author_id, is_draft, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                notes,
+            )
         self._next_id = next_id
         self._line_offset = offset
         self.report.imported += len(rows)
@@ -373,29 +365,6 @@ class Writer:
         cursor.execute("DELETE FROM temp.import_line")
         cursor.execute("DELETE FROM temp.import_referrer")
 
-    def check_references(self) -> None:
-        """The import writes with foreign keys unchecked (see ``foreign_keys_unchecked``): its
-        references are right by construction, and this proves it for the leads and notes it
-        added before anything is committed."""
-        cursor = self._cursor
-        lead = cursor.execute(
-            "SELECT min(id) FROM lead WHERE id >= ? AND ("
-            "(owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rep WHERE rep.id = owner_id))"
-            " OR (referred_by_id IS NOT NULL"
-            " AND NOT EXISTS (SELECT 1 FROM lead AS r WHERE r.id = lead.referred_by_id)))",
-            (self._first_new_id,),
-        ).fetchone()[0]
-        note = cursor.execute(
-            "SELECT min(id) FROM note WHERE id > ? AND ("
-            "NOT EXISTS (SELECT 1 FROM lead WHERE lead.id = note.lead_id)"
-            " OR (author_id IS NOT NULL"
-            " AND NOT EXISTS (SELECT 1 FROM rep WHERE rep.id = note.author_id)))",
-            (self._notes_before,),
-        ).fetchone()[0]
-        if lead is not None or note is not None:
-            what = f"lead {lead}" if lead is not None else f"note {note}"
-            raise CallqError(f"import stopped: {what} would refer to a missing row; none written")
-
     def discard_rejects(self) -> None:
         if self._rejects is not None:
             self._rejects.close()
@@ -414,36 +383,10 @@ class Writer:
             self._rejects = None
 
 
-class _Inserts:
-    """An INSERT of many rows at once: statements of up to :data:`ROWS_PER_INSERT` rows of
-    parameters (fewer when SQLite allows fewer), each one step for SQLite. Columns that are the
-    same for every row are constants of the statement, written once, not once a row."""
-
-    def __init__(self, table: str, columns: list[str], width: int, constants=()):
-        self.width = width  # the parameters of a row: the first ``width`` columns
-        # OR FAIL: a statement of many rows that may abort halfway keeps a journal of its own
-        # (a copy of every page it changes); failing instead needs none, and any failure ends
-        # the import's transaction anyway.
-        self.head = f"INSERT OR FAIL INTO {table} ({', '.join(columns)}) VALUES "
-        self.row = "(" + ", ".join(["?"] * width + list(constants)) + ")"
-        self._texts: dict[int, str] = {}
-
-    def run(self, cursor, rows: list[tuple]) -> None:
-        for batch in _batches(cursor, rows, self.width, ROWS_PER_INSERT):
-            cursor.execute(self._text(len(batch)), list(itertools.chain.from_iterable(batch)))
-
-    def _text(self, count: int) -> str:
-        text = self._texts.get(count)
-        if text is None:
-            text = self._texts[count] = self.head + ", ".join([self.row] * count)
-        return text
-
-
-def _batches(cursor, items: list, width: int = 1, most: int | None = None):
-    """``items`` in runs whose parameters (``width`` each) one statement can bind: SQLite's
-    limit is 32766 since 3.32 and 999 before (``most``: fewer still)."""
-    per = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width
-    per = max(1, min(per, most or per))
+def _batches(cursor, items: list):
+    """``items`` in runs one statement can bind: SQLite's limit is 32766 parameters since 3.32
+    and 999 before."""
+    per = max(1, cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
     for start in range(0, len(items), per):
         yield items[start : start + per]
 

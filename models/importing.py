@@ -21,7 +21,7 @@ import itertools
 from collections.abc import Callable
 
 from . import clock
-from .db import foreign_keys_unchecked, write_transaction
+from .db import write_transaction
 from .errors import CallqError, FieldError
 from .import_check import RowChecker, carries_rare_fields
 from .import_plan import (
@@ -87,7 +87,7 @@ def run_import(
     checker = RowChecker(plan.mapping, options.region, default_zone, writer, options.sources)
     total = plan.path.stat().st_size
     try:
-        with foreign_keys_unchecked(), write_transaction():
+        with write_transaction():
             writer.start()
             if plan.kind == "vcard":
                 records = vcard_rows(plan, checker)
@@ -106,7 +106,6 @@ def run_import(
                 if progress is not None:
                     progress(records.position(), total, report.read)
             writer.finish()
-            writer.check_references()
             if progress is not None:
                 progress(total, total, report.read)
             failed = report.errors and not options.skip_invalid
