@@ -6,9 +6,9 @@ few dictionary look-ups."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import clock
 from .catalog import (
@@ -27,9 +27,6 @@ from .leads import EMAIL, clean_lead_fields
 from .phone_templates import PhoneReader
 from .phones import check_zone
 from .schema import Rep
-
-if TYPE_CHECKING:
-    from .import_write import Writer
 
 GOOGLE_SEPARATOR = " ::: "  # Google Contacts puts several values in one cell this way
 
@@ -70,6 +67,28 @@ class Row:
 _NO_NOTES = ()
 
 
+@dataclass(slots=True)
+class Findings:
+    """What checking has found since the writer last took it: the rows read, every problem in
+    the order found, and how many rows were refused with (when kept) their text as written."""
+
+    read: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    rejected: int = 0
+    rejects: list[str] = field(default_factory=list)
+
+    def reject(self, raw: str | None) -> None:
+        self.rejected += 1
+        if raw is not None:
+            self.rejects.append(raw)
+
+    def take(self) -> Findings:
+        """Everything found so far, leaving this empty."""
+        taken = Findings(self.read, self.problems, self.rejected, self.rejects)
+        self.read, self.problems, self.rejected, self.rejects = 0, [], 0, []
+        return taken
+
+
 def carries_rare_fields(mapping: Mapping) -> bool:
     """Whether rows may set lead columns beyond the common ones (callq's own export does)."""
     return mapping.format == "vCard" or bool(set(mapping.columns) & RARE_FIELDS)
@@ -85,13 +104,18 @@ class RowChecker:
         mapping: Mapping,
         region: str,
         default_zone: str | None,
-        writer: Writer,
+        *,
+        owner_id: int | None,
+        now,
         sources: dict[str, str] | None = None,
     ):
         self.mapping = mapping
         self.region = region
         self.default_zone = default_zone
-        self.writer = writer
+        self.owner_id = owner_id  # the author of notes a row gives
+        self.now = now
+        self.now_db = to_db(now)
+        self.found = Findings()
         self.phones = PhoneReader(region)
         self.sources = sources or SOURCES
         self._industries: dict[str, tuple[str | None, str | None]] = {}
@@ -103,8 +127,8 @@ class RowChecker:
         self.rare = carries_rare_fields(mapping)
 
     def reject(self, line: int, column: str, reason: str, raw: str | None) -> None:
-        self.writer.report.problems.add(Problem(line, column, reason))
-        self.writer.reject(raw)
+        self.found.problems.append(Problem(line, column, reason))
+        self.found.reject(raw)
 
     def check(
         self, line: int, values: dict[str, str], columns: dict[str, str], raw: str | None
@@ -141,7 +165,7 @@ class RowChecker:
                 lead["phone"] = e164
             else:
                 lead["phone_raw"] = phone.strip()
-                self.writer.report.problems.add(
+                self.found.problems.append(
                     Problem(
                         line,
                         columns.get("phone", "phone"),
@@ -207,10 +231,9 @@ class RowChecker:
         referrer = self._referrer(value, columns, errors) if value else None
 
         if errors:
-            problems = self.writer.report.problems
-            for column, reason in errors:
-                problems.add(Problem(line, column, reason))
-            self.writer.reject(raw)
+            found = self.found
+            found.problems.extend(Problem(line, column, reason) for column, reason in errors)
+            found.reject(raw)
             return None
         return Row(line, lead, notes, referrer)
 
@@ -323,17 +346,15 @@ class RowChecker:
     def _rep(self, name: str) -> int:
         found = self._reps.get(name)
         if found is None:
-            rep = Rep.get_or_none(Rep.name == name) or Rep.create(
-                name=name, created_at=self.writer.now
-            )
+            rep = Rep.get_or_none(Rep.name == name) or Rep.create(name=name, created_at=self.now)
             found = self._reps[name] = rep.id
         return found
 
     def _notes(self, text: str | None, column: str, errors) -> list:
         if not text or not text.strip():
             return []
-        author = self.writer.owner_id
-        created = self.writer.now_db
+        author = self.owner_id
+        created = self.now_db
         stripped = text.strip()
         if stripped.startswith("[{"):
             try:

@@ -128,8 +128,30 @@ def check_encoding_name(name: str) -> Encoding:
 
 def open_text(path: Path, encoding: Encoding):
     """The file as text, lines untranslated (the CSV reader needs ``newline=''``)."""
-    codec = "utf-8-sig" if encoding.codec == "utf-8" else encoding.codec
-    return path.open("r", encoding=codec, newline="", errors="strict")
+    return path.open("r", encoding=_reading_codec(encoding), newline="", errors="strict")
+
+
+def _reading_codec(encoding: Encoding) -> str:
+    return "utf-8-sig" if encoding.codec == "utf-8" else encoding.codec
+
+
+def not_encoded(path: Path, encoding: Encoding, exc: UnicodeDecodeError, line: int) -> CallqError:
+    """The error for bytes that are not ``encoding``, on the line they are on: the text reader
+    decodes a block ahead of the CSV reader, whose line (``line``) is only where it had got to."""
+    decoder = codecs.getincrementaldecoder(_reading_codec(encoding))()
+    newlines = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            try:
+                newlines += decoder.decode(block).count("\n")
+            except UnicodeDecodeError as found:
+                before = found.object[: found.start].decode(found.encoding, errors="replace")
+                line = newlines + before.count("\n") + 1
+                break
+    return CallqError(
+        f"{path}: line {line}: bytes that are not {encoding.label} ({exc.reason}); "
+        "give the file's encoding with --encoding"
+    )
 
 
 def sniff_kind(path: Path, text_head: str) -> str:
@@ -239,10 +261,7 @@ class CsvSource:
                 raw = tap.take() if tap is not None else None
                 yield start, cells, raw
         except UnicodeDecodeError as exc:
-            raise CallqError(
-                f"{self.path}: line {line}: bytes that are not {self.encoding.label} "
-                f"({exc.reason}); give the file's encoding with --encoding"
-            ) from None
+            raise not_encoded(self.path, self.encoding, exc, line) from None
         except csv.Error as exc:
             raise CallqError(f"{self.path}: line {line}: {exc}") from None
 
@@ -277,10 +296,7 @@ def open_csv(
             line = reader.line_num + 1
     except UnicodeDecodeError as exc:
         handle.close()
-        raise CallqError(
-            f"{path}: line {line}: bytes that are not {encoding.label} ({exc.reason}); "
-            "give the file's encoding with --encoding"
-        ) from None
+        raise not_encoded(path, encoding, exc, line) from None
     except csv.Error as exc:
         handle.close()
         raise CallqError(f"{path}: line {line}: {exc}") from None

@@ -12,25 +12,40 @@ from .import_files import CsvSource, open_csv, open_text, vcards
 from .import_formats import FIELDS, Mapping
 
 if TYPE_CHECKING:
-    from .import_check import RowChecker
+    from .import_check import Row, RowChecker
     from .import_plan import ImportPlan
 
 
 class Records:
-    """Rows from a source, with the source's read position for progress."""
+    """A source's records as the checker makes them, one item per record read: the row, or
+    ``None`` when it was refused (the checker's findings say why). With the source's read
+    position, for progress, and the text of its header, for the rejects file."""
 
-    def __init__(self, rows: Iterator, position: Callable[[], int]):
+    def __init__(
+        self,
+        rows: Iterator[Row | None],
+        position: Callable[[], int],
+        header_text: str,
+        close: Callable[[], None],
+    ):
         self._rows = rows
         self.position = position
+        self.header_text = header_text
+        self._close = close
 
     def __iter__(self):
         return self._rows
 
+    def close(self) -> None:
+        """Stop reading (a generator never started would leave its file open)."""
+        self._rows.close()
+        self._close()
+
 
 def csv_rows(plan: ImportPlan, checker: RowChecker, keep_text: bool) -> Records:
-    """The file's data rows as ``checker`` makes them: blank rows skipped, a row with more cells
-    than the header refused, the mapped cells of the rest checked (``keep_text``: with each
-    row's text as written, for the rejects file)."""
+    """The file's data records as ``checker`` makes them: blank rows skipped, a row with more
+    cells than the header refused, the mapped cells of the rest checked (``keep_text``: with
+    each row's text as written, for the rejects file)."""
     source: CsvSource = open_csv(
         plan.path,
         plan.encoding,
@@ -38,11 +53,9 @@ def csv_rows(plan: ImportPlan, checker: RowChecker, keep_text: bool) -> Records:
         lambda cells, line: line == plan.header_line,
         keep_text=keep_text,
     )
-    checker.writer.rejects_header = source.header_text
-    checker.writer.rejects_encoding = plan.encoding
     pick = _CellPicker(source.header, plan.mapping)
     width = len(source.header)
-    report = checker.writer.report
+    found = checker.found
     check = checker.check
 
     def rows():
@@ -50,7 +63,7 @@ def csv_rows(plan: ImportPlan, checker: RowChecker, keep_text: bool) -> Records:
             for line, cells, raw in source.records():
                 if not "".join(cells).strip():
                     continue  # a blank line or a row of empty cells holds no lead
-                report.read += 1
+                found.read += 1
                 if len(cells) != width:
                     if len(cells) > width:
                         checker.reject(
@@ -60,16 +73,15 @@ def csv_rows(plan: ImportPlan, checker: RowChecker, keep_text: bool) -> Records:
                             "(a stray delimiter or quote?)",
                             raw,
                         )
+                        yield None
                         continue
                     cells += [""] * (width - len(cells))
                 values, columns = pick(cells)
-                row = check(line, values, columns, raw)
-                if row is not None:
-                    yield row
+                yield check(line, values, columns, raw)
         finally:
             source.close()
 
-    return Records(rows(), source.position)
+    return Records(rows(), source.position, source.header_text, source.close)
 
 
 class _CellPicker:
@@ -120,21 +132,18 @@ class _CellPicker:
 def vcard_rows(plan: ImportPlan, checker: RowChecker) -> Records:
     """The file's cards as ``checker`` makes them; a card vobject cannot read is refused."""
     handle = open_text(plan.path, plan.encoding)
-    checker.writer.rejects_header = ""
-    checker.writer.rejects_encoding = plan.encoding
-    report = checker.writer.report
+    found = checker.found
 
     def rows():
         try:
             for card in vcards(handle, plan.path):
-                report.read += 1
+                found.read += 1
                 if card.problem is not None:
                     checker.reject(card.line, "vCard", card.problem, card.text)
+                    yield None
                     continue
                 values, columns = _card_values(card.card)
-                row = checker.check(card.line, values, columns, card.text)
-                if row is not None:
-                    yield row
+                yield checker.check(card.line, values, columns, card.text)
         finally:
             handle.close()
 
@@ -144,7 +153,7 @@ def vcard_rows(plan: ImportPlan, checker: RowChecker) -> Records:
         except (OSError, ValueError):
             return 0
 
-    return Records(rows(), position)
+    return Records(rows(), position, "", handle.close)
 
 
 # vCard properties → fields (X-CALLQ-* carry the rest, as callq's export writes them).

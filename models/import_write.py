@@ -9,7 +9,7 @@ import operator
 import sqlite3
 
 from .fields import to_db
-from .import_check import Row
+from .import_check import Findings, Row
 from .import_files import Encoding, create_private, rejects_path
 from .import_plan import ImportOptions
 from .import_report import ImportReport, Problem
@@ -177,16 +177,23 @@ class Writer:
     def _existing_leads(cursor) -> int:
         return cursor.execute("SELECT count(*) FROM lead").fetchone()[0]
 
-    def reject(self, raw: str | None) -> None:
-        self.report.rejected += 1
-        if not self.keep_rejects or raw is None:
+    def take(self, found: Findings) -> None:
+        """Add what checking found to the report, in order; refused rows' text (when kept) goes
+        into the rejects file."""
+        report = self.report
+        report.read += found.read
+        report.rejected += found.rejected
+        add = report.problems.add
+        for problem in found.problems:
+            add(problem)
+        if not self.keep_rejects or not found.rejects:
             return
         if self._rejects is None:
-            self.report.rejects_file = rejects_path(self.report.plan.path)
+            report.rejects_file = rejects_path(report.plan.path)
             codec = self.rejects_encoding.codec if self.rejects_encoding else "utf-8"
-            self._rejects = create_private(self.report.rejects_file, encoding=codec, newline="")
+            self._rejects = create_private(report.rejects_file, encoding=codec, newline="")
             self._rejects.write(self.rejects_header)
-        self._rejects.write(raw)
+        self._rejects.writelines(found.rejects)
 
     def write(self, rows: list[Row]) -> None:
         """Write a chunk of rows, in the file's order."""

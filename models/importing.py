@@ -17,13 +17,14 @@ the plan, saved mappings), :mod:`models.import_rows` (reading records),
 
 from __future__ import annotations
 
-import itertools
+import contextlib
 from collections.abc import Callable
 
 from . import clock
 from .db import write_transaction
 from .errors import CallqError, FieldError
 from .import_check import RowChecker, carries_rare_fields
+from .import_feed import checked_chunks
 from .import_plan import (
     DUPLICATE_POLICIES,
     ImportOptions,
@@ -55,7 +56,6 @@ __all__ = [
     "saved_mappings",
 ]
 
-CHUNK_ROWS = 1000  # rows checked, then written, at a time
 Progress = Callable[[int, int, int], None]  # (bytes read, file size, rows read)
 
 
@@ -83,8 +83,16 @@ def run_import(
             raise CallqError(f"--default-zone: {exc.reason}") from None
     report = ImportReport(plan, options.duplicates, options.dry_run, options.skip_invalid)
     keep_text = options.skip_invalid and not options.dry_run
-    writer = Writer(report, options, owner, now, every_column=carries_rare_fields(plan.mapping))
-    checker = RowChecker(plan.mapping, options.region, default_zone, writer, options.sources)
+    rare = carries_rare_fields(plan.mapping)
+    writer = Writer(report, options, owner, now, every_column=rare)
+    checker = RowChecker(
+        plan.mapping,
+        options.region,
+        default_zone,
+        owner_id=writer.owner_id,
+        now=now,
+        sources=options.sources,
+    )
     total = plan.path.stat().st_size
     try:
         with write_transaction():
@@ -93,18 +101,24 @@ def run_import(
                 records = vcard_rows(plan, checker)
             else:
                 records = csv_rows(plan, checker, keep_text)
-            rows = iter(records)
-            first = True
-            while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-                if first and len(chunk) == CHUNK_ROWS:
-                    # A file that adds at least as many leads as the table holds: build the
-                    # indexes the import does not read once at the end instead of row by row.
-                    read = max(records.position(), 1)
-                    writer.defer_indexes(expected=len(chunk) * total // read)
-                first = False
-                writer.write(chunk)
-                if progress is not None:
-                    progress(records.position(), total, report.read)
+            writer.rejects_header, writer.rejects_encoding = records.header_text, plan.encoding
+            # A common sheet's rows need nothing from the database to be checked. Closed
+            # on the way out, so an error here also stops a process checking them.
+            chunks = checked_chunks(records, checker, size=total, elsewhere=not rare)
+            with contextlib.closing(chunks):
+                first = True
+                for chunk in chunks:
+                    if first:
+                        # A file that adds at least as many leads as the table holds: build
+                        # the indexes the import does not read once at the end instead of
+                        # row by row.
+                        read = max(chunk.position, 1)
+                        writer.defer_indexes(expected=chunk.found.read * total // read)
+                    first = False
+                    writer.take(chunk.found)
+                    writer.write(chunk.rows)
+                    if progress is not None:
+                        progress(chunk.position, total, report.read)
             writer.finish()
             if progress is not None:
                 progress(total, total, report.read)

@@ -338,9 +338,9 @@ def test_duplicates_in_file_and_database(db, rep, tmp_path, policy, names, count
 
 
 def test_duplicates_across_chunks_are_found(db, rep, tmp_path, monkeypatch):
-    import models.importing as importing
+    import models.import_feed as import_feed
 
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(import_feed, "CHUNK_ROWS", 3)
     rows = [f"Lead {i},+1212555{i:04d}\n" for i in range(10)] + ["Again,+12125550001\n"]
     path = tmp_path / "chunks.csv"
     path.write_text("Name,Phone\n" + "".join(rows))
@@ -584,9 +584,9 @@ def test_cli_import_then_export_round_trip(cli, tmp_path):
 def test_duplicates_name_their_line_across_chunks_after_long_and_skipped_rows(
     db, rep, tmp_path, monkeypatch
 ):
-    import models.importing as importing
+    import models.import_feed as import_feed
 
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(import_feed, "CHUNK_ROWS", 2)
     path = tmp_path / "lines.csv"
     path.write_text(
         "Name,Phone,Notes\n"
@@ -642,10 +642,10 @@ def _cache_size():
 
 @pytest.mark.parametrize("broken", [False, True])
 def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monkeypatch, broken):
+    import models.import_feed as import_feed
     import models.import_write as import_write
-    import models.importing as importing
 
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(import_feed, "CHUNK_ROWS", 10)
     monkeypatch.setattr(import_write, "DEFER_INDEXES_FROM", 5)
     set_aside = set()
     defer = import_write.Writer.defer_indexes

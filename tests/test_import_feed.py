@@ -1,0 +1,163 @@
+"""Checking a big common sheet in a second process while this one writes: the same report, the
+same leads and the same rejects as checking here; its failures reported with their line; the
+second process never outlives the import; and never forked from a process with threads."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+import models.import_feed as import_feed
+from models.db import close_database, open_database
+from models.errors import CallqError
+from models.importing import ImportOptions, plan_import, run_import
+from models.schema import Lead
+from tests.conftest import NOW
+
+_FORKS: list[int] = []
+_COUNTING = [False]
+
+
+def _count_fork() -> None:
+    if _COUNTING[0]:
+        _FORKS.append(os.getpid())
+
+
+os.register_at_fork(before=_count_fork)  # the hook stays for the session; it counts only here
+
+
+@pytest.fixture
+def forks(monkeypatch):
+    """The forks this test made; any file counts as big."""
+    assert threading.active_count() == 1, (
+        f"threads left by an earlier test: {threading.enumerate()}"
+    )
+    monkeypatch.setattr(import_feed, "FORK_FROM_BYTES", 0)
+    monkeypatch.setattr(import_feed, "CHUNK_ROWS", 7)  # many chunks, one row at a time would do
+    _FORKS.clear()
+    _COUNTING[0] = True
+    yield _FORKS
+    _COUNTING[0] = False
+    with pytest.raises(ChildProcessError):  # no checking process left behind, not even a zombie
+        os.waitpid(-1, os.WNOHANG)
+
+
+def _sheet(path, rows=60):
+    lines = ["First Name,Last Name,Phone,Email,Industry,Time Zone,Notes"]
+    for i in range(rows):
+        phone = f"+1 212 555 {i:04d}"
+        email = f"lead{i}@example.com"
+        industry, zone = "restaurant", ""
+        if i % 11 == 3:
+            email = "not-an-email"  # refused
+        if i % 13 == 5:
+            phone, zone = "call the front desk", "America/New_York"  # kept, with a warning
+        if i % 17 == 8:
+            phone = "+1 212 555 0001"  # the same phone as the second row
+        if i % 19 == 9:
+            industry = "Wizardry"  # refused
+        lines.append(f'Ana{i},Silva,{phone},{email},{industry},{zone},"met at the fair\nline two"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _import(db_path, path, **options):
+    open_database(db_path)
+    try:
+        opts = ImportOptions(**options)
+        report = run_import(plan_import(path, opts), opts, now=NOW)
+        stored = [
+            (lead.id, lead.name, lead.phone, lead.phone_raw, lead.email, lead.zone)
+            for lead in Lead.select().order_by(Lead.id)
+        ]
+        return report, stored
+    finally:
+        close_database()
+
+
+def _as_compared(report):
+    found = report.as_dict()
+    found["rejects"] = report.rejects_file.read_bytes() if report.rejects_file else None
+    found.pop("rejects_file")
+    return found
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"skip_invalid": True},
+        {"skip_invalid": True, "duplicates": "keep"},
+        {"skip_invalid": True, "duplicates": "update"},
+    ],
+)
+def test_checked_elsewhere_the_import_is_the_same(tmp_path, forks, monkeypatch, options):
+    sheet = _sheet(tmp_path / "sheet.csv")
+    monkeypatch.setattr(import_feed, "FORK_FROM_BYTES", 1 << 60)
+    here, stored_here = _import(tmp_path / "here.db", sheet, **options)
+    if here.rejects_file:
+        here.rejects_file = here.rejects_file.rename(tmp_path / "here.rejects.csv")
+    assert not forks
+    monkeypatch.setattr(import_feed, "FORK_FROM_BYTES", 0)
+    there, stored_there = _import(tmp_path / "there.db", sheet, **options)
+    assert len(forks) == 1
+    assert _as_compared(there) == _as_compared(here)
+    assert stored_there == stored_here
+    assert there.rejected == 8 and there.problems.counts["warning"] == 5
+    assert there.problems.counts["duplicate"] == 3
+    assert bool(stored_there) is bool(options)  # all or nothing unless told to skip invalid
+
+
+@pytest.mark.parametrize("elsewhere", [False, True])
+def test_an_unreadable_line_far_into_the_file_stops_the_import(
+    tmp_path, forks, monkeypatch, elsewhere
+):
+    if not elsewhere:
+        monkeypatch.setattr(import_feed, "FORK_FROM_BYTES", 1 << 60)
+    sheet = _sheet(tmp_path / "sheet.csv", rows=1000)  # past the head the plan reads
+    with sheet.open("ab") as out:
+        out.write(b"Bea,Braun,+1 212 555 0999,bea@example.com,restaurant,,not in cp1252: \x81\n")
+    with pytest.raises(CallqError, match=r"sheet.csv: line 2002: bytes that are not Windows-1252"):
+        _import(tmp_path / "callq.db", sheet, skip_invalid=True, encoding="cp1252")
+    assert len(forks) == elsewhere
+    open_database(tmp_path / "callq.db")
+    try:
+        assert Lead.select().count() == 0
+    finally:
+        close_database()
+    assert not (tmp_path / "sheet.rejects.csv").exists()
+
+
+def test_a_failing_writer_stops_the_checking_process(tmp_path, forks):
+    sheet = _sheet(tmp_path / "sheet.csv", rows=200)
+    seen = []
+
+    def progress(position, total, read):
+        seen.append(read)
+        if len(seen) == 2:
+            raise KeyboardInterrupt  # the rep pressed ctrl+c
+
+    open_database(tmp_path / "callq.db")
+    try:
+        opts = ImportOptions(skip_invalid=True)
+        with pytest.raises(KeyboardInterrupt):
+            run_import(plan_import(sheet, opts), opts, now=NOW, progress=progress)
+        assert Lead.select().count() == 0
+    finally:
+        close_database()
+    assert len(forks) == 1 and seen == [7, 14]
+    assert not (tmp_path / "sheet.rejects.csv").exists()
+
+
+def test_never_forked_from_a_process_with_threads(tmp_path, forks):
+    # The workstation imports in a worker thread: a fork then could copy a lock held by
+    # another thread, and the copy would wait on it for ever.
+    sheet = _sheet(tmp_path / "sheet.csv")
+    reports = []
+    worker = threading.Thread(target=lambda: reports.append(_import(tmp_path / "t.db", sheet)[0]))
+    worker.start()
+    worker.join()
+    assert not forks
+    assert reports[0].read == 60 and reports[0].rejected == 8
