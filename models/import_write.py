@@ -8,6 +8,8 @@ import contextlib
 import operator
 import sqlite3
 
+from rbloom import Bloom
+
 from .fields import to_db
 from .import_check import Findings, Row
 from .import_files import Encoding, create_private, rejects_path
@@ -93,6 +95,7 @@ class Writer:
         self._next_id = 0
         self._first_new_id = 0
         self._deferred: list[tuple[str, str]] = []  # (name, CREATE statement) of dropped indexes
+        self._table_keys: Bloom | frozenset | None = None  # the table's phones and emails
         self._every_column = every_column
         base = {column: None for column in LEAD_COLUMNS}
         for column in LEAD_COLUMNS:
@@ -143,14 +146,17 @@ class Writer:
         self._first_new_id = self._next_id
         self._line_offset = None  # line minus id of the lead inserted last
 
-    def defer_indexes(self, expected: int) -> None:
-        """Drop the lead table's secondary indexes that the import does not read (it reads
-        phone and email, for duplicates) when about ``expected`` new leads at least match the
-        table: rebuilding them once costs less than keeping them row by row. Inside the write
-        transaction: a rollback puts them back as they were."""
+    def expect(self, expected: int) -> None:
+        """Get ready for about ``expected`` new leads. When they at least match the table:
+        remember the table's phones and emails (a row first in the file with its own then
+        needs no look-up), and drop the secondary indexes that the import does not read (it
+        reads phone and email): rebuilding them once costs less than keeping them row by row.
+        Inside the write transaction: a rollback puts them back as they were."""
         cursor = self._cursor
-        if expected < max(DEFER_INDEXES_FROM, self._existing_leads(cursor)):
+        existing = self._existing_leads(cursor)
+        if expected < max(DEFER_INDEXES_FROM, existing):
             return
+        self._table_keys = _table_keys(cursor) if existing else _NO_KEYS
         kept = ["lead_phone", "lead_email"]
         if not self._every_column:
             kept += RARE_ROW_INDEXES
@@ -163,7 +169,7 @@ class Writer:
             cursor.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
 
     def restore_indexes(self) -> None:
-        """Build again, exactly as they were, the indexes :meth:`defer_indexes` dropped."""
+        """Build again, exactly as they were, the indexes :meth:`expect` dropped."""
         if not self._deferred:
             return
         cursor = self._cursor
@@ -198,8 +204,16 @@ class Writer:
     def write(self, rows: list[Row]) -> None:
         """Write a chunk of rows, in the file's order."""
         cursor = self._cursor
-        phones = {row.lead.get("phone") for row in rows}
-        emails = {row.lead.get("email") for row in rows}
+        table = self._table_keys
+        if table is not None:  # only rows seen before, or maybe in the table, are looked up
+            rows_to_check = [row for row in rows if not row.first or _maybe_in(table, row.lead)]
+            if not rows_to_check:
+                self._insert(cursor, rows)
+                return
+        else:
+            rows_to_check = rows
+        phones = {row.lead.get("phone") for row in rows_to_check}
+        emails = {row.lead.get("email") for row in rows_to_check}
         by_phone = self._existing(cursor, "phone", phones)
         by_email = self._existing(cursor, "email", emails)
         seen_phone: dict[str, Row] = {}
@@ -388,6 +402,26 @@ class Writer:
         if self._rejects is not None:
             self._rejects.close()
             self._rejects = None
+
+
+_NO_KEYS: frozenset = frozenset()  # an empty table's
+
+
+def _table_keys(cursor) -> Bloom:
+    """The table's phones and emails, in a Bloom filter (a fixed 2.4 MB; it may wrongly answer
+    "there", never wrongly "not there"): read from their indexes."""
+    keys = Bloom(2_000_000, 0.01)
+    for column in ("phone", "email"):
+        keys.update(
+            key
+            for (key,) in cursor.execute(f"SELECT {column} FROM lead WHERE {column} IS NOT NULL")
+        )
+    return keys
+
+
+def _maybe_in(keys: Bloom | frozenset, lead: dict) -> bool:
+    phone, email = lead.get("phone"), lead.get("email")
+    return (phone is not None and phone in keys) or (email is not None and email in keys)
 
 
 def _batches(cursor, items: list):

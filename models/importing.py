@@ -113,7 +113,7 @@ def run_import(
                         # the indexes the import does not read once at the end instead of
                         # row by row.
                         read = max(chunk.position, 1)
-                        writer.defer_indexes(expected=chunk.found.read * total // read)
+                        writer.expect(chunk.found.read * total // read)
                     first = False
                     writer.take(chunk.found)
                     writer.write(chunk.rows)

@@ -648,13 +648,13 @@ def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monke
     monkeypatch.setattr(import_feed, "CHUNK_ROWS", 10)
     monkeypatch.setattr(import_write, "DEFER_INDEXES_FROM", 5)
     set_aside = set()
-    defer = import_write.Writer.defer_indexes
+    expect = import_write.Writer.expect
 
     def spy(writer, expected):
-        defer(writer, expected)
+        expect(writer, expected)
         set_aside.update(name for name, _ in writer._deferred)
 
-    monkeypatch.setattr(import_write.Writer, "defer_indexes", spy)
+    monkeypatch.setattr(import_write.Writer, "expect", spy)
     before = _indexes()
     cache = _cache_size()
     rows = [f"Lead {i},+1212{2_000_000 + i},UTC\n" for i in range(50)]

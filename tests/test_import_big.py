@@ -1,6 +1,8 @@
-"""Checking a big common sheet in a second process while this one writes: the same report, the
-same leads and the same rejects as checking here; its failures reported with their line; the
-second process never outlives the import; and never forked from a process with threads."""
+"""Big imports. A common sheet checked in a second process while this one writes gives the same
+report, leads and rejects as one checked here; a failure there is reported with its line, and
+the process never outlives the import nor is forked from a process with threads. Rows first in
+the file with their phone and email are not looked up, and the duplicates found are those a
+small import finds."""
 
 from __future__ import annotations
 
@@ -161,3 +163,76 @@ def test_never_forked_from_a_process_with_threads(tmp_path, forks):
     worker.join()
     assert not forks
     assert reports[0].read == 60 and reports[0].rejected == 8
+
+
+def _with_duplicates(path):
+    """Rows that match leads already there (by phone, by email), earlier rows of the file
+    (chunks apart), and a phone that an update gives a lead before a later row has it."""
+    lines = ["Name,Phone,Email,Time Zone"]
+    for i in range(40):
+        lines.append(f"Lead {i},+1 212 555 {i:04d},lead{i}@example.com,")
+    lines += [
+        "Old Phone,+1 312 555 0001,,",  # the phone of a lead already there
+        "Old Email,,old@example.com,UTC",  # the email of a lead already there
+        "Again,+1 212 555 0003,,",  # line 5's phone, chunks later
+        "Again Mail,,LEAD7@example.com,UTC",  # line 9's email
+        "New Phone,+1 212 555 0999,old@example.com,",  # updates the old lead: a new phone
+        "Newer,+1 212 555 0999,,",  # the phone the update gave
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("policy", ["skip", "update", "keep"])
+def test_a_big_import_finds_the_duplicates_a_small_one_does(tmp_path, forks, monkeypatch, policy):
+    import models.import_write as import_write
+    from models.leads import add_lead
+
+    sheet = _with_duplicates(tmp_path / "sheet.csv")
+    results = []
+    for big, elsewhere in ((False, False), (True, False), (True, True)):
+        monkeypatch.setattr(import_write, "DEFER_INDEXES_FROM", 1 if big else 1 << 60)
+        monkeypatch.setattr(import_feed, "FORK_FROM_BYTES", 0 if elsewhere else 1 << 60)
+        db_path = tmp_path / f"{big}-{elsewhere}.db"
+        open_database(db_path)
+        try:
+            add_lead({"name": "Old", "phone": "+13125550001", "zone": "UTC"}, now=NOW)
+            add_lead({"name": "Old Mail", "email": "old@example.com", "zone": "UTC"}, now=NOW)
+        finally:
+            close_database()
+        report, stored = _import(db_path, sheet, duplicates=policy)
+        results.append((report.as_dict() | {"file": None}, stored))
+    assert len(forks) == 1
+    assert results[1] == results[0] and results[2] == results[0]
+    duplicates = [p for p in results[0][0]["problems"] if p["kind"] == "duplicate"]
+    assert [d["line"] for d in duplicates][:5] == [42, 43, 44, 45, 46]
+    assert "lead 1" in duplicates[0]["reason"] and "line 5" in duplicates[2]["reason"]
+
+
+def test_a_big_clean_import_looks_nothing_up(tmp_path, monkeypatch):
+    # Its rows are the first with their phone and email: no duplicate look-up is needed.
+    import models.import_write as import_write
+    from models.leads import add_lead
+    from models.schema import database
+
+    monkeypatch.setattr(import_feed, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(import_write, "DEFER_INDEXES_FROM", 1)
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Name,Phone,Email\n"
+        + "".join(f"Lead {i},+1 212 555 {i:04d},lead{i}@example.com\n" for i in range(60))
+    )
+    for existing in (0, 3):
+        open_database(tmp_path / f"{existing}.db")
+        try:
+            for i in range(existing):
+                add_lead({"name": f"Old {i}", "phone": f"+1312555{i:04d}", "zone": "UTC"}, now=NOW)
+            statements = []
+            database.connection().set_trace_callback(statements.append)
+            opts = ImportOptions()
+            report = run_import(plan_import(sheet, opts), opts, now=NOW)
+            database.connection().set_trace_callback(None)
+        finally:
+            close_database()
+        assert report.imported == 60
+        assert not [s for s in statements if "min(id)" in s]
