@@ -62,7 +62,7 @@ class Lead(BaseModel):
     cadence_days = peewee.IntegerField(default=7)
     channel = peewee.CharField(default="call")
     call_window = peewee.CharField(null=True)  # per-lead override of the industry's preset
-    next_touch_at = UTCDateTimeField(null=True, index=True)
+    next_touch_at = UTCDateTimeField(null=True)  # read through the queue's partial indexes
     next_touch_fixed = peewee.BooleanField(default=False)  # a callback time the prospect gave
     attempts = peewee.IntegerField(default=0)  # unanswered attempts since the last conversation
     exhausted = peewee.BooleanField(default=False)

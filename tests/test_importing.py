@@ -21,6 +21,7 @@ from models.fields import to_db
 from models.importing import ImportOptions, plan_import, run_import
 from models.leads import add_lead, lead_as_dict
 from models.notes import add_note, notes_for
+from models.queue import ACTIVE
 from models.schema import ImportRun, Lead, Note
 from tests.conftest import NOW
 
@@ -664,7 +665,7 @@ def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monke
     path.write_text("Name,Phone,Zone\n" + "".join(rows))
     _, report = run(path, rep)
     assert report.written is not broken
-    assert "lead_next_touch_at" in set_aside and "lead_phone" not in set_aside
+    assert "lead_queue_due" in set_aside and "lead_phone" not in set_aside
     # No row of a common sheet enters these (their columns are not in it): kept, not rebuilt.
     assert not set_aside & set(import_write.RARE_ROW_INDEXES)
     assert _indexes() == before  # rebuilt as they were, or never gone (rolled back)
@@ -674,7 +675,8 @@ def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monke
         from models.schema import database
 
         due = database.execute_sql(
-            "SELECT count(*) FROM lead INDEXED BY lead_next_touch_at WHERE next_touch_at = ?",
+            f"SELECT count(*) FROM lead INDEXED BY lead_queue_due WHERE {ACTIVE}"
+            " AND next_touch_at = ?",
             (to_db(NOW),),
         ).fetchone()[0]
         assert due == 50

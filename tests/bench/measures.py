@@ -418,17 +418,18 @@ def _raw_log_and_refresh(db: Path, samples: int) -> list[float]:
     import sqlite3
 
     from models.fields import to_db
+    from models.queue import ACTIVE
 
     con = sqlite3.connect(db, isolation_level=None)
     con.execute("PRAGMA synchronous = normal")
     stamp, later = to_db(NOW), to_db(NOW.add(days=1))
+    # Open, not exhausted leads in time order: the planner walks lead_queue_due for both.
     page = (
         "SELECT id, name, company, phone, zone, next_touch_at, attempts FROM lead"
-        " WHERE next_touch_at <= ? AND status IN ('lead', 'prospect') ORDER BY next_touch_at"
-        " LIMIT ?"
+        f" WHERE {ACTIVE} AND next_touch_at <= ? ORDER BY next_touch_at LIMIT ?"
     )
     head = (
-        "SELECT id FROM lead WHERE next_touch_at IS NOT NULL AND status IN ('lead', 'prospect')"
+        f"SELECT id FROM lead WHERE {ACTIVE} AND next_touch_at IS NOT NULL"
         " ORDER BY next_touch_at LIMIT 1"
     )
     times = []

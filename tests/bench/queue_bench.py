@@ -120,10 +120,11 @@ def _rep():
 def bench_queue(db_path: str | Path, now=NOW, *, rounds: int = 30, page: int = 50) -> dict:
     """Medians (ms) of: a fresh queue rebuild (first page of ``page`` entries, a new view at a
     new instant each round), the next page, the counts, and a cold rebuild (window caches
-    emptied); beside raw sqlite3 reading the first ``page`` due leads in time order."""
+    emptied); beside raw sqlite3 reading the first ``page`` open due leads in time order."""
     from models import queue, windows
     from models.db import close_database, open_database
     from models.fields import to_db
+    from models.queue import ACTIVE
     from models.settings import Settings
 
     open_database(db_path)
@@ -159,9 +160,9 @@ def bench_queue(db_path: str | Path, now=NOW, *, rounds: int = 30, page: int = 5
     stamp = to_db(now)
 
     def raw(i):
-        con.execute(
-            "SELECT id, name, company, phone, zone FROM lead WHERE next_touch_at <= ?"
-            " ORDER BY next_touch_at LIMIT ?",
+        con.execute(  # open, not exhausted leads in time order (through lead_queue_due)
+            f"SELECT id, name, company, phone, zone FROM lead WHERE {ACTIVE}"
+            " AND next_touch_at <= ? ORDER BY next_touch_at LIMIT ?",
             (stamp, page),
         ).fetchall()
 
