@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rbloom import Bloom
-
 from . import clock
 from .catalog import (
     INDUSTRIES,
@@ -64,30 +62,6 @@ class Row:
     lead: dict[str, Any]  # the lead columns the row gives (what an update may change)
     notes: list[tuple[str, str, Any, str]] | tuple  # (kind, body, author id, created_at)
     referrer: str | None
-    first: bool = False  # surely the first row of the file with its phone and its email
-
-
-class FileKeys:
-    """The phones and emails of the file's rows so far, as a Bloom filter (a fixed 2.4 MB,
-    however long the file): it may wrongly answer "seen", never wrongly "not seen". So a row
-    whose phone and email it has not seen is surely no duplicate of an earlier row, and the
-    writer need not look those up; a wrong "seen" only costs the look-up."""
-
-    def __init__(self):
-        self._seen = Bloom(2_000_000, 0.01)  # 1% wrong at a million rows, fewer below
-
-    def mark(self, rows: list[Row]) -> None:
-        seen = self._seen
-        for row in rows:
-            lead = row.lead
-            phone, email = lead.get("phone"), lead.get("email")
-            row.first = (phone is None or phone not in seen) and (
-                email is None or email not in seen
-            )
-            if phone is not None:
-                seen.add(phone)
-            if email is not None:
-                seen.add(email)
 
 
 _NO_NOTES = ()

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from .errors import CallqError
-from .import_check import FileKeys, Findings, Row, RowChecker
+from .import_check import Findings, Row, RowChecker
 from .import_rows import Records
 
 CHUNK_ROWS = 1000  # records read, checked, then written at a time
@@ -61,10 +61,8 @@ def _can_fork() -> bool:
 def _checked_here(records: Records, checker: RowChecker) -> Iterator[Chunk]:
     items = iter(records)
     found = checker.found
-    keys = FileKeys()
     while batch := list(itertools.islice(items, CHUNK_ROWS)):
         rows = [row for row in batch if row is not None]
-        keys.mark(rows)
         yield Chunk(rows, found.take(), records.position())
 
 
@@ -88,7 +86,7 @@ def _child(records: Records, checker: RowChecker, writing: int) -> None:
         with open(writing, "wb") as out:
             try:
                 for chunk in _checked_here(records, checker):
-                    rows = [(r.line, r.lead, r.notes, r.referrer, r.first) for r in chunk.rows]
+                    rows = [(r.line, r.lead, r.notes, r.referrer) for r in chunk.rows]
                     _send(out, ("chunk", rows, chunk.found, chunk.position))
                 _send(out, ("end",))
                 status = 0

@@ -95,7 +95,9 @@ class Writer:
         self._next_id = 0
         self._first_new_id = 0
         self._deferred: list[tuple[str, str]] = []  # (name, CREATE statement) of dropped indexes
-        self._table_keys: Bloom | frozenset | None = None  # the table's phones and emails
+        # For a big import: the table's phones and emails, and those of the file's rows so far.
+        self._table_keys: Bloom | frozenset | None = None
+        self._file_keys: Bloom | None = None
         self._every_column = every_column
         base = {column: None for column in LEAD_COLUMNS}
         for column in LEAD_COLUMNS:
@@ -157,6 +159,7 @@ class Writer:
         if expected < max(DEFER_INDEXES_FROM, existing):
             return
         self._table_keys = _table_keys(cursor) if existing else _NO_KEYS
+        self._file_keys = _keys()
         kept = ["lead_phone", "lead_email"]
         if not self._every_column:
             kept += RARE_ROW_INDEXES
@@ -204,9 +207,8 @@ class Writer:
     def write(self, rows: list[Row]) -> None:
         """Write a chunk of rows, in the file's order."""
         cursor = self._cursor
-        table = self._table_keys
-        if table is not None:  # only rows seen before, or maybe in the table, are looked up
-            rows_to_check = [row for row in rows if not row.first or _maybe_in(table, row.lead)]
+        if self._table_keys is not None:
+            rows_to_check = self._maybe_duplicates(rows)
             if not rows_to_check:
                 self._insert(cursor, rows)
                 return
@@ -251,6 +253,24 @@ class Writer:
         self._insert(cursor, inserts)
         for lead_id, row in updates:
             self._update(cursor, lead_id, row)
+
+    def _maybe_duplicates(self, rows: list[Row]) -> list[Row]:
+        """The rows whose phone or email may be an earlier row's or a lead's of the table: the
+        others are surely no duplicates, and need no look-up."""
+        table, seen = self._table_keys, self._file_keys
+        maybe = []
+        for row in rows:
+            lead = row.lead
+            phone, email = lead.get("phone"), lead.get("email")
+            if (phone is not None and (phone in seen or phone in table)) or (
+                email is not None and (email in seen or email in table)
+            ):
+                maybe.append(row)
+            if phone is not None:
+                seen.add(phone)
+            if email is not None:
+                seen.add(email)
+        return maybe
 
     def _report_duplicates(self, cursor, duplicates) -> None:
         """One problem per duplicate row, naming what it matched: an earlier line of the file
@@ -407,21 +427,22 @@ class Writer:
 _NO_KEYS: frozenset = frozenset()  # an empty table's
 
 
+def _keys() -> Bloom:
+    """A set of phones and emails as a Bloom filter: a fixed 2.4 MB however many, wrongly
+    answering "there" for 1% at two million (fewer below), never wrongly "not there". So a row
+    whose keys it does not have is surely no duplicate; a wrong "there" only costs a look-up."""
+    return Bloom(2_000_000, 0.01)
+
+
 def _table_keys(cursor) -> Bloom:
-    """The table's phones and emails, in a Bloom filter (a fixed 2.4 MB; it may wrongly answer
-    "there", never wrongly "not there"): read from their indexes."""
-    keys = Bloom(2_000_000, 0.01)
+    """The table's phones and emails, read from their indexes."""
+    keys = _keys()
     for column in ("phone", "email"):
         keys.update(
             key
             for (key,) in cursor.execute(f"SELECT {column} FROM lead WHERE {column} IS NOT NULL")
         )
     return keys
-
-
-def _maybe_in(keys: Bloom | frozenset, lead: dict) -> bool:
-    phone, email = lead.get("phone"), lead.get("email")
-    return (phone is not None and phone in keys) or (email is not None and email in keys)
 
 
 def _batches(cursor, items: list):
