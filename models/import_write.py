@@ -8,11 +8,10 @@ import contextlib
 import operator
 import sqlite3
 
-from rbloom import Bloom
-
 from .fields import to_db
 from .import_check import Findings, Row
 from .import_files import Encoding, create_private, rejects_path
+from .import_keys import KnownKeys
 from .import_plan import ImportOptions
 from .import_report import ImportReport, Problem
 from .schema import Lead, Rep, database
@@ -95,9 +94,7 @@ class Writer:
         self._next_id = 0
         self._first_new_id = 0
         self._deferred: list[tuple[str, str]] = []  # (name, CREATE statement) of dropped indexes
-        # For a big import: the table's phones and emails, and those of the file's rows so far.
-        self._table_keys: Bloom | frozenset | None = None
-        self._file_keys: Bloom | None = None
+        self._known: KnownKeys | None = None  # for a big import: the phones and emails met
         self._every_column = every_column
         base = {column: None for column in LEAD_COLUMNS}
         for column in LEAD_COLUMNS:
@@ -158,8 +155,7 @@ class Writer:
         existing = self._existing_leads(cursor)
         if expected < max(DEFER_INDEXES_FROM, existing):
             return
-        self._table_keys = _table_keys(cursor) if existing else _NO_KEYS
-        self._file_keys = _keys()
+        self._known = KnownKeys(cursor, table_empty=not existing)
         kept = ["lead_phone", "lead_email"]
         if not self._every_column:
             kept += RARE_ROW_INDEXES
@@ -207,8 +203,8 @@ class Writer:
     def write(self, rows: list[Row]) -> None:
         """Write a chunk of rows, in the file's order."""
         cursor = self._cursor
-        if self._table_keys is not None:
-            rows_to_check = self._maybe_duplicates(rows)
+        if self._known is not None:
+            rows_to_check = self._known.maybe_duplicates(rows)
             if not rows_to_check:
                 self._insert(cursor, rows)
                 return
@@ -253,24 +249,6 @@ class Writer:
         self._insert(cursor, inserts)
         for lead_id, row in updates:
             self._update(cursor, lead_id, row)
-
-    def _maybe_duplicates(self, rows: list[Row]) -> list[Row]:
-        """The rows whose phone or email may be an earlier row's or a lead's of the table: the
-        others are surely no duplicates, and need no look-up."""
-        table, seen = self._table_keys, self._file_keys
-        maybe = []
-        for row in rows:
-            lead = row.lead
-            phone, email = lead.get("phone"), lead.get("email")
-            if (phone is not None and (phone in seen or phone in table)) or (
-                email is not None and (email in seen or email in table)
-            ):
-                maybe.append(row)
-            if phone is not None:
-                seen.add(phone)
-            if email is not None:
-                seen.add(email)
-        return maybe
 
     def _report_duplicates(self, cursor, duplicates) -> None:
         """One problem per duplicate row, naming what it matched: an earlier line of the file
@@ -422,27 +400,6 @@ class Writer:
         if self._rejects is not None:
             self._rejects.close()
             self._rejects = None
-
-
-_NO_KEYS: frozenset = frozenset()  # an empty table's
-
-
-def _keys() -> Bloom:
-    """A set of phones and emails as a Bloom filter: a fixed 2.4 MB however many, wrongly
-    answering "there" for 1% at two million (fewer below), never wrongly "not there". So a row
-    whose keys it does not have is surely no duplicate; a wrong "there" only costs a look-up."""
-    return Bloom(2_000_000, 0.01)
-
-
-def _table_keys(cursor) -> Bloom:
-    """The table's phones and emails, read from their indexes."""
-    keys = _keys()
-    for column in ("phone", "email"):
-        keys.update(
-            key
-            for (key,) in cursor.execute(f"SELECT {column} FROM lead WHERE {column} IS NOT NULL")
-        )
-    return keys
 
 
 def _batches(cursor, items: list):
