@@ -7,7 +7,12 @@ small import finds."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -236,3 +241,39 @@ def test_a_big_clean_import_looks_nothing_up(tmp_path, monkeypatch):
             close_database()
         assert report.imported == 60
         assert not [s for s in statements if "min(id)" in s]
+
+
+def test_ctrl_c_at_the_command_line_says_nothing_was_imported(tmp_path):
+    # The real command in its own process group, interrupted as a terminal's ctrl+c does: every
+    # process of the group (the importer and the process checking its rows) gets SIGINT.
+    sheet = tmp_path / "leads.csv"
+    with sheet.open("w", encoding="utf-8") as out:
+        out.write("First Name,Last Name,Phone,Email,Industry\n")
+        for i in range(150_000):
+            phone = f"+1 212 {200 + i // 10_000} {i % 10_000:04d}"
+            out.write(f"Ana{i},Silva,{phone},a{i}@x.com,retail\n")
+    db = tmp_path / "data" / "callq.db"
+    env = {**os.environ, "HOME": str(tmp_path)}
+    command = [sys.executable, "-m", "tui.cli", "--db", str(db), "import", str(sheet)]
+    importer = subprocess.Popen(
+        command, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    children = Path(f"/proc/{importer.pid}/task/{importer.pid}/children")
+    checking = ""
+    for _ in range(1000):  # until the checking process is there: the rows are being written
+        checking = children.read_text().strip() if children.exists() else ""
+        if checking or importer.poll() is not None:
+            break
+        time.sleep(0.01)
+    assert checking, "the import never started checking in a second process"
+    os.killpg(importer.pid, signal.SIGINT)
+    out, err = importer.communicate(timeout=60)
+    assert importer.returncode == 130
+    assert f"callq: import of {sheet} stopped (ctrl+c): nothing imported" in err.decode()
+    assert "Traceback" not in err.decode()
+    assert not Path(f"/proc/{checking}").exists()
+    open_database(db)
+    try:
+        assert Lead.select().count() == 0
+    finally:
+        close_database()

@@ -17,6 +17,8 @@ from models.importing import (
     saved_mappings,
 )
 
+from . import PROG
+
 PROBLEMS_SHOWN = 200  # on a terminal; --json and a pipe get every one
 
 
@@ -106,8 +108,13 @@ def cmd_import(ctx) -> int:
         if args.json:
             ctx.emit_json({"plan": plan.as_dict()})
         return 0
-    with _ProgressBar(plan.path.name) as bar:
-        report = run_import(plan, options, owner=ctx.rep, now=ctx.now, progress=bar.update)
+    try:
+        with _ProgressBar(plan.path.name) as bar:
+            report = run_import(plan, options, owner=ctx.rep, now=ctx.now, progress=bar.update)
+    except KeyboardInterrupt:
+        # The import writes in one transaction, rolled back on the way out.
+        print(f"{PROG}: import of {plan.path} stopped (ctrl+c): nothing imported", file=sys.stderr)
+        raise
     try:
         if args.json:
             ctx.emit_json({"plan": plan.as_dict(), "report": report.as_dict()})
