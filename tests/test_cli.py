@@ -192,3 +192,17 @@ def test_opening_the_workstation_does_not_import_every_command():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_import_progress_line_never_wraps():
+    from tui.cli.importing import bar_line
+
+    short = bar_line("leads.csv", 500, 1000, 218_000, 39_114.4, 80)
+    assert short == f"leads.csv [{'#' * 15}{'.' * 15}]  50% 218,000 rows 39,114/s"
+    name = "prospects-from-the-spring-trade-show-2026.csv"
+    for columns in (80, 60, 40):
+        line = bar_line(name, 1, 3, 1_234_567, 1e5, columns)
+        assert len(line) < columns  # a line as wide as the terminal wraps
+        if columns >= 60:
+            assert line.startswith("prospects-") and "…" in line
+            assert line.endswith(" 33% 1,234,567 rows 100,000/s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 
@@ -170,6 +171,21 @@ def _mappings(ctx) -> int:
     return 0
 
 
+def bar_line(label: str, done: int, total: int, rows: int, rate: float, columns: int) -> str:
+    """The progress line, narrower than the terminal (a line as wide would wrap): the file's
+    name is shortened to leave the bar at least ten marks, and the figures come whole."""
+    fraction = done / total if total else 1.0
+    figures = f" {fraction:4.0%} {rows:,} rows {rate:,.0f}/s"
+    room = columns - 1 - len(figures) - 3  # the bar's brackets and the space before them
+    width = max(0, min(30, max(10, room - len(label)), room))
+    if len(label) > room - width:
+        keep = room - width - 1
+        label = label[:keep] + "…" if keep > 0 else ""
+    filled = int(width * fraction)
+    line = f"{label} [{'#' * filled}{'.' * (width - filled)}]{figures}"
+    return line.lstrip()[: max(0, columns - 1)]
+
+
 class _ProgressBar:
     """A progress bar on stderr for long files: only on a terminal, only after a moment."""
 
@@ -190,14 +206,9 @@ class _ProgressBar:
         elapsed = time.monotonic() - self.started
         if elapsed < self.DELAY:
             return
-        width = 30
-        fraction = done / total if total else 1.0
-        filled = int(width * fraction)
-        rate = rows / elapsed if elapsed else 0
-        sys.stderr.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {fraction:4.0%} "
-            f"{rows:,} rows {rate:,.0f}/s "
-        )
+        columns = shutil.get_terminal_size().columns
+        line = bar_line(self.label, done, total, rows, rows / elapsed, columns)
+        sys.stderr.write(f"\r{line}\x1b[K")  # over the last one, whatever its length
         sys.stderr.flush()
         self.shown = True
 
