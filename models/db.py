@@ -21,8 +21,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 PRAGMAS = {
     # A new database's page size (an existing one keeps its own: WAL files cannot change it).
-    # Twice SQLite's default: a big import writes, sorts and checkpoints about a tenth faster,
-    # and the queue's covering indexes are read in half as many pages.
+    # Twice SQLite's default: a 100k-lead import ran about 5% faster (its index rebuild 13%),
+    # and the queue's measures (P3-P5) were unchanged.
     "page_size": 8192,
     "journal_mode": "wal",
     "foreign_keys": 1,
