@@ -237,6 +237,20 @@ class RowChecker:
             return None
         return Row(line, lead, notes, referrer)
 
+    def zone_answer(self, value: str) -> tuple[str | None, str | None]:
+        """(the zone, None) or (None, why not) for a zone cell."""
+        return self._zones.get(value) or self._zone(value)
+
+    def word(self, key: str, value: str) -> tuple[str | None, str | None]:
+        """(the stored word, None), (None, why not), or (None, None) for a blank cell of the
+        industry or source column."""
+        cache = self._industries if key == "industry" else self._sources
+        return cache.get(value) or self._choice(key, value)
+
+    def notes_of(self, text: str, column: str, errors: list) -> list:
+        """The notes a cell gives (its problems added to ``errors``)."""
+        return self._notes(text, column, errors)
+
     def _zone(self, value: str) -> tuple[str | None, str | None]:
         try:
             found = (check_zone(value), None)

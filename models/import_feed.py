@@ -26,7 +26,9 @@ from typing import BinaryIO
 
 from .errors import CallqError
 from .import_check import Findings, Row, RowChecker
+from .import_keys import FileKeys
 from .import_rows import Records
+from .import_write import PackedRows, pack_rows
 
 CHUNK_ROWS = 1000  # records read, checked, then written at a time
 # A smaller file is checked here: starting the second process costs more than it saves.
@@ -36,10 +38,11 @@ _LENGTH = struct.Struct("<Q")  # each message: its length, then its pickle
 
 @dataclass(slots=True)
 class Chunk:
-    """Up to CHUNK_ROWS records: the rows that passed, what checking them found, and how far
-    into the file they end."""
+    """Up to CHUNK_ROWS records: the rows that passed (checked here) or the same packed for the
+    writer (checked in the second process), what checking them found, and how far into the
+    file they end."""
 
-    rows: list[Row]
+    rows: list[Row] | PackedRows
     found: Findings
     position: int  # bytes of the file read
 
@@ -59,8 +62,12 @@ def _can_fork() -> bool:
 
 
 def _checked_here(records: Records, checker: RowChecker) -> Iterator[Chunk]:
-    items = iter(records)
     found = checker.found
+    if records.packs:
+        for packed in records.packed(CHUNK_ROWS):
+            yield Chunk(packed, found.take(), records.position())
+        return
+    items = iter(records)
     while batch := list(itertools.islice(items, CHUNK_ROWS)):
         rows = [row for row in batch if row is not None]
         yield Chunk(rows, found.take(), records.position())
@@ -85,9 +92,12 @@ def _child(records: Records, checker: RowChecker, writing: int) -> None:
     try:
         with open(writing, "wb") as out:
             try:
+                keys = FileKeys()  # the file's phones and emails: which chunks may repeat one
                 for chunk in _checked_here(records, checker):
-                    rows = [(r.line, r.lead, r.notes, r.referrer) for r in chunk.rows]
-                    _send(out, ("chunk", rows, chunk.found, chunk.position))
+                    packed = chunk.rows
+                    if isinstance(packed, list):
+                        packed = pack_rows(packed, keys)
+                    _send(out, ("chunk", packed, chunk.found, chunk.position))
                 _send(out, ("end",))
                 status = 0
             except BaseException as exc:  # noqa: BLE001 - any failure goes to the parent
@@ -113,8 +123,8 @@ def _receive_chunks(pid: int, reading: int) -> Iterator[Chunk]:
                     return
                 if message[0] == "error":
                     raise message[1]
-                _, rows, found, position = message
-                yield Chunk([Row(*row) for row in rows], found, position)
+                _, packed, found, position = message
+                yield Chunk(packed, found, position)
     finally:
         if not finished:
             # Done, or the writer stopped early (an error, a dry run's end): either way the

@@ -1,12 +1,17 @@
 """The phones and emails a big import has met, so that most rows need no duplicate look-up.
 
-Two Bloom filters (rbloom), a fixed 2.4 MB each however many keys: the table's phones and emails
+Bloom filters (rbloom), a fixed 2.4 MB each however many keys: the table's phones and emails
 when the import began, and those of the file's rows so far. A Bloom filter may wrongly answer
 "there" (1% at two million keys, fewer below), never wrongly "not there": a row whose phone and
 email neither has is surely no duplicate, and a wrong "there" only costs a look-up.
+
+The file's keys are kept by whoever checks the rows: the writer itself, or the process checking
+them for it (:mod:`models.import_feed`), which then says of each chunk whether a key repeats.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from rbloom import Bloom
 
@@ -16,18 +21,30 @@ _CAPACITY = 2_000_000
 _WRONG_THERE = 0.01
 
 
-class KnownKeys:
-    """The table's phones and emails (read from their indexes; none for an empty table) and
-    the file's, added row by row."""
+class FileKeys:
+    """The phones and emails of the file's rows so far."""
 
-    def __init__(self, cursor, *, table_empty: bool):
-        self._table: Bloom | frozenset = frozenset() if table_empty else _table_keys(cursor)
-        self._file = Bloom(_CAPACITY, _WRONG_THERE)
+    def __init__(self):
+        self._seen = Bloom(_CAPACITY, _WRONG_THERE)
 
-    def maybe_duplicates(self, rows: list[Row]) -> list[Row]:
-        """The rows whose phone or email may be an earlier row's or a lead's of the table (in
-        order); every row's keys are then remembered."""
-        table, seen = self._table, self._file
+    def repeats(self, keys: Iterable[tuple[str | None, str | None]]) -> bool:
+        """Whether some (phone, email) pair's phone or email may have been met before (in the
+        file, or earlier in ``keys``); every key is then remembered."""
+        seen = self._seen
+        again = False
+        for phone, email in keys:
+            if phone is not None:
+                again = again or phone in seen
+                seen.add(phone)
+            if email is not None:
+                again = again or email in seen
+                seen.add(email)
+        return again
+
+    def maybe_duplicates(self, rows: list[Row], table) -> list[Row]:
+        """The rows whose phone or email may be an earlier row's or in ``table`` (in order);
+        every row's keys are then remembered."""
+        seen = self._seen
         maybe = []
         for row in rows:
             lead = row.lead
@@ -41,6 +58,30 @@ class KnownKeys:
             if email is not None:
                 seen.add(email)
         return maybe
+
+
+class KnownKeys:
+    """The table's phones and emails (read from their indexes; none for an empty table) and
+    the file's, added row by row."""
+
+    def __init__(self, cursor, *, table_empty: bool):
+        self._table: Bloom | frozenset = frozenset() if table_empty else _table_keys(cursor)
+        self._file = FileKeys()
+
+    def maybe_duplicates(self, rows: list[Row]) -> list[Row]:
+        """The rows whose phone or email may be an earlier row's or a lead's of the table (in
+        order); every row's keys are then remembered."""
+        return self._file.maybe_duplicates(rows, self._table)
+
+    def in_table(self, keys: Iterable[tuple[str | None, str | None]]) -> bool:
+        """Whether some (phone, email) pair's phone or email may be a lead's of the table."""
+        table = self._table
+        if not table:
+            return False
+        return any(
+            (phone is not None and phone in table) or (email is not None and email in table)
+            for phone, email in keys
+        )
 
 
 def _table_keys(cursor) -> Bloom:

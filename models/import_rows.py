@@ -3,6 +3,7 @@ to the row checker with their line, and the read position for progress."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import operator
 from collections.abc import Callable, Iterator
@@ -10,15 +11,18 @@ from typing import TYPE_CHECKING
 
 from .import_files import CsvSource, open_csv, open_text, vcards
 from .import_formats import FIELDS, Mapping
+from .import_sheet import SheetChecker
 
 if TYPE_CHECKING:
     from .import_check import Row, RowChecker
     from .import_plan import ImportPlan
+    from .import_write import PackedRows
 
 
 class Records:
     """A source's records as the checker makes them, one item per record read: the row, or
-    ``None`` when it was refused (the checker's findings say why). With the source's read
+    ``None`` when it was refused (the checker's findings say why). A common sheet's come a
+    chunk at a time instead, packed for the writer (:meth:`packed`). With the source's read
     position, for progress, and the text of its header, for the rejects file."""
 
     def __init__(
@@ -27,18 +31,33 @@ class Records:
         position: Callable[[], int],
         header_text: str,
         close: Callable[[], None],
+        chunks: Callable[[int], Iterator[PackedRows]] | None = None,
     ):
         self._rows = rows
         self.position = position
         self.header_text = header_text
         self._close = close
+        self._chunks = chunks
+        self._packed: Iterator[PackedRows] | None = None
 
     def __iter__(self):
         return self._rows
 
+    @property
+    def packs(self) -> bool:
+        """Whether the records come packed, a chunk at a time."""
+        return self._chunks is not None
+
+    def packed(self, size: int) -> Iterator[PackedRows]:
+        """The rows of up to ``size`` records at a time, packed (a common sheet's)."""
+        self._packed = self._chunks(size)
+        return self._packed
+
     def close(self) -> None:
         """Stop reading (a generator never started would leave its file open)."""
         self._rows.close()
+        if self._packed is not None:
+            self._packed.close()
         self._close()
 
 
@@ -81,7 +100,19 @@ def csv_rows(plan: ImportPlan, checker: RowChecker, keep_text: bool) -> Records:
         finally:
             source.close()
 
-    return Records(rows(), source.position, source.header_text, source.close)
+    if checker.rare:
+        return Records(rows(), source.position, source.header_text, source.close)
+    sheet = SheetChecker(checker, pick, width)
+
+    def chunks(size: int) -> Iterator[PackedRows]:
+        try:
+            records = source.records()
+            while batch := list(itertools.islice(records, size)):
+                yield sheet.packed(batch)
+        finally:
+            source.close()
+
+    return Records(rows(), source.position, source.header_text, source.close, chunks)
 
 
 class _CellPicker:

@@ -7,14 +7,18 @@ from __future__ import annotations
 import contextlib
 import operator
 import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .fields import to_db
 from .import_check import Findings, Row
 from .import_files import Encoding, create_private, rejects_path
-from .import_keys import KnownKeys
-from .import_plan import ImportOptions
+from .import_keys import FileKeys, KnownKeys
 from .import_report import ImportReport, Problem
 from .schema import Lead, Rep, database
+
+if TYPE_CHECKING:
+    from .import_plan import ImportOptions
 
 DEFER_INDEXES_FROM = 5000  # rows: smaller imports keep every index up to date as they go
 # The page cache while importing (KiB; the connection's own is 2 MiB): it holds most of the
@@ -39,6 +43,7 @@ COMMON_COLUMNS = (
     "industry",
     "source",
 )
+_PHONE, _EMAIL = COMMON_COLUMNS.index("phone"), COMMON_COLUMNS.index("email")
 # The lead table's columns an import writes, in order (referred_by is resolved at the end).
 LEAD_COLUMNS = (
     "id",
@@ -65,6 +70,55 @@ LEAD_COLUMNS = (
     "created_at",
     "updated_at",
 )
+
+
+@dataclass(slots=True)
+class PackedRows:
+    """A chunk of checked rows of a common sheet as the writer inserts them, packed where they
+    were checked (the process checking them, :mod:`models.import_feed`): one tuple a lead, so
+    the writer binds them as they come."""
+
+    leads: list[tuple]  # the COMMON_COLUMNS values; None where the row gives none
+    lines: list[tuple[int, int]]  # (index, line) where a lead's line stops following by one
+    extras: dict[int, tuple]  # index → (line, notes, referrer) for rows giving either
+    repeats: bool  # some phone or email may be an earlier row's of the file
+
+    def rows(self) -> list[Row]:
+        """The rows as the checker made them."""
+        runs = iter(self.lines)
+        upcoming = next(runs, None)
+        offset = 0
+        rows = []
+        for index, values in enumerate(self.leads):
+            if upcoming is not None and upcoming[0] == index:
+                offset = upcoming[1] - index
+                upcoming = next(runs, None)
+            lead = {c: v for c, v in zip(COMMON_COLUMNS, values, strict=True) if v is not None}
+            extra = self.extras.get(index)
+            if extra is None:
+                rows.append(Row(index + offset, lead, (), None))
+            else:
+                rows.append(Row(extra[0], lead, extra[1], extra[2]))
+        return rows
+
+
+def pack_rows(rows: list[Row], keys: FileKeys) -> PackedRows:
+    """``rows`` (of a common sheet) packed for the writer; their phones and emails are added to
+    ``keys``, the file's so far."""
+    leads = []
+    lines = []
+    extras = {}
+    offset = None
+    for index, row in enumerate(rows):
+        lead = row.lead
+        leads.append(tuple(map(lead.get, COMMON_COLUMNS)))
+        if row.line - index != offset:
+            offset = row.line - index
+            lines.append((index, row.line))
+        if row.notes or row.referrer:
+            extras[index] = (row.line, row.notes, row.referrer)
+    repeats = keys.repeats([(lead[_PHONE], lead[_EMAIL]) for lead in leads])
+    return PackedRows(leads, lines, extras, repeats)
 
 
 class Writer:
@@ -120,6 +174,18 @@ class Writer:
             f"INSERT INTO lead (id, {', '.join(bound + constant)}) VALUES "
             f"(?, {', '.join('?' * len(bound))}"
             + "".join(f", {_sql_literal(base[c])}" for c in constant)
+            + ")"
+        )
+        # Packed rows (a common sheet's): the columns a row may leave out get their defaults in
+        # SQL, and the ids are the table's next ones, as SQLite gives them.
+        given = ", ".join(
+            "?" if base[c] is None else f"coalesce(?, {_sql_literal(base[c])})"
+            for c in COMMON_COLUMNS
+        )
+        rest = [c for c in LEAD_COLUMNS if c != "id" and c not in COMMON_COLUMNS]
+        self._insert_packed_sql = (
+            f"INSERT INTO lead ({', '.join(COMMON_COLUMNS + tuple(rest))}) VALUES ({given}"
+            + "".join(f", {_sql_literal(base[c])}" for c in rest)
             + ")"
         )
 
@@ -210,6 +276,25 @@ class Writer:
                 return
         else:
             rows_to_check = rows
+        self._write(cursor, rows, rows_to_check)
+
+    def write_packed(self, packed: PackedRows) -> None:
+        """Write a chunk of packed rows, in the file's order: as they come when no phone or
+        email may repeat one met before, else row by row with every duplicate looked up."""
+        known = self._known
+        if (
+            known is None
+            or packed.repeats
+            or known.in_table((lead[_PHONE], lead[_EMAIL]) for lead in packed.leads)
+        ):
+            rows = packed.rows()
+            self._write(self._cursor, rows, rows)
+        else:
+            self._insert_packed(self._cursor, packed)
+
+    def _write(self, cursor, rows: list[Row], rows_to_check: list[Row]) -> None:
+        """Write ``rows``, looking up the phones and emails of ``rows_to_check`` (the rest are
+        known to be new) among the leads already written."""
         phones = {row.lead.get("phone") for row in rows_to_check}
         emails = {row.lead.get("email") for row in rows_to_check}
         by_phone = self._existing(cursor, "phone", phones)
@@ -323,6 +408,13 @@ class Writer:
             next_id += 1
         cursor.executemany(self._insert_lead, params)
         cursor.executemany("INSERT INTO temp.import_line VALUES (?, ?)", lines)
+        self._insert_extras(cursor, referrers, notes)
+        self._next_id = next_id
+        self._line_offset = offset
+        self.report.imported += len(rows)
+
+    @staticmethod
+    def _insert_extras(cursor, referrers: list[tuple], notes: list[tuple]) -> None:
         if referrers:
             cursor.executemany("INSERT INTO temp.import_referrer VALUES (?, ?, ?)", referrers)
         if notes:
@@ -331,9 +423,34 @@ class Writer:
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 notes,
             )
-        self._next_id = next_id
+
+    def _insert_packed(self, cursor, packed: PackedRows) -> None:
+        leads = packed.leads
+        if not leads:
+            return
+        first = self._next_id
+        cursor.executemany(self._insert_packed_sql, leads)
+        self._next_id = first + len(leads)
+        last = cursor.execute("SELECT max(id) FROM lead").fetchone()[0]
+        if last != self._next_id - 1:  # SQLite gives a new row the largest id plus one
+            raise RuntimeError(f"import: leads got ids up to {last}, not {self._next_id - 1}")
+        offset = self._line_offset
+        lines = []
+        for index, line in packed.lines:
+            if line - first - index != offset:
+                offset = line - first - index
+                lines.append((first + index, line))
+        cursor.executemany("INSERT INTO temp.import_line VALUES (?, ?)", lines)
         self._line_offset = offset
-        self.report.imported += len(rows)
+        referrers = []
+        notes = []
+        for index, (line, row_notes, referrer) in packed.extras.items():
+            if referrer:
+                referrers.append((first + index, line, referrer))
+            for kind, body, author, created in row_notes:
+                notes.append((first + index, kind, body, author, 0, created, created))
+        self._insert_extras(cursor, referrers, notes)
+        self.report.imported += len(leads)
 
     def _update(self, cursor, lead_id: int, row: Row) -> None:
         changes = {k: v for k, v in row.lead.items() if k in LEAD_COLUMNS and k != "id"}

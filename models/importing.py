@@ -116,7 +116,10 @@ def run_import(
                         writer.expect(chunk.found.read * total // read)
                     first = False
                     writer.take(chunk.found)
-                    writer.write(chunk.rows)
+                    if isinstance(chunk.rows, list):
+                        writer.write(chunk.rows)
+                    else:
+                        writer.write_packed(chunk.rows)
                     if progress is not None:
                         progress(chunk.position, total, report.read)
             writer.finish()

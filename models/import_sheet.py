@@ -1,0 +1,238 @@
+"""Checking a common sheet a chunk of records at a time, column by column.
+
+A common sheet's rows (name, company, title, phone, email, zone, industry, source, notes) are
+mostly clean, and a clean row's check comes down to a few look-ups in answers already worked
+out. Here each column of a chunk is read in one pass, and the clean rows go straight into the
+tuples the writer inserts (:class:`models.import_write.PackedRows`). Any row that is not plainly
+clean (a problem to report, an empty first column with another to fall back on, a referrer, a
+stray cell) is checked whole by :meth:`models.import_check.RowChecker.check`, as every row of
+other files is, so its problems and messages are exactly the same.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Sequence
+
+from .import_check import GOOGLE_SEPARATOR, RowChecker
+from .import_keys import FileKeys
+from .import_write import COMMON_COLUMNS, PackedRows
+from .leads import EMAIL
+
+Record = tuple[int, list[str], str | None]  # (line, cells, text as written when kept)
+
+
+class SheetChecker:
+    """Checks a common sheet's records into packed rows, remembering the file's phones and
+    emails (whether a chunk's may repeat an earlier row's)."""
+
+    def __init__(self, checker: RowChecker, pick, width: int):
+        self.checker = checker
+        self.pick = pick  # the cells → (values, columns) of a row checked whole
+        self.width = width
+        self.keys = FileKeys()
+        self._at = {name: i for i, name in enumerate(pick.names)}  # field → place in picks
+        self._fallbacks = [self._at[name] for name, _ in pick.fallbacks]
+        self._joined_notes = pick.notes is not None  # several notes columns: rows checked whole
+        self._notes_column = pick.columns.get("notes", "notes")
+
+    def packed(self, records: Sequence[Record]) -> PackedRows:
+        """The chunk's rows that pass, packed; what checking found goes to the checker."""
+        width = self.width
+        kept = []
+        for record in records:
+            cells = record[1]
+            if not "".join(cells).strip():
+                continue  # a blank line or a row of empty cells holds no lead
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
+            kept.append(record)
+        self.checker.found.read += len(kept)
+        whole: set[int] = set()  # rows checked by RowChecker.check
+        whole.update(i for i, record in enumerate(kept) if len(record[1]) != width)
+        columns = self._columns(kept)
+        leads, notes = self._read(columns, len(kept), whole)
+        return self._pack(kept, leads, notes, whole)
+
+    def _columns(self, kept: list[Record]) -> list[tuple[str, ...]]:
+        first = self.pick.first
+        picked = [first(record[1]) for record in kept]
+        return list(zip(*picked, strict=True)) if picked else [() for _ in self._at]
+
+    def _read(self, columns, n: int, whole: set[int]) -> tuple[list[tuple], dict[int, list]]:
+        """Each lead's COMMON_COLUMNS values (the rows in ``whole``, and those added to it, are
+        left to be checked whole) and the notes of those giving any."""
+        at = self._at
+        checker = self.checker
+        nothing = [None] * n
+
+        def column(name: str):
+            return columns[at[name]] if name in at else None
+
+        for index in self._fallbacks:
+            whole.update(i for i, value in enumerate(columns[index]) if not value)
+        if self._joined_notes:
+            whole.update(range(n))
+        if "referred_by" in at:
+            whole.update(i for i, value in enumerate(column("referred_by")) if value)
+
+        names = self._names(column, n)
+        whole.update(i for i, name in enumerate(names) if not name)
+        companies, titles = (
+            [v.strip() if v else None for v in values] if values is not None else nothing
+            for values in (column("company"), column("title"))
+        )
+        phones, phone_zones = self._phones(column("phone"), n, whole)
+        emails = self._emails(column("email"), n, whole)
+        zones = self._zones(column("zone"), phones, phone_zones, n, whole)
+        industries = self._words("industry", column("industry"), checker.default_industry, n, whole)
+        sources = self._words("source", column("source"), checker.default_source, n, whole)
+        notes = {}
+        if "notes" in at and not self._joined_notes:
+            for i, value in enumerate(column("notes")):
+                if value and i not in whole:
+                    errors: list = []
+                    found = checker.notes_of(value, self._notes_column, errors)
+                    if errors:
+                        whole.add(i)
+                    elif found:
+                        notes[i] = found
+        leads = list(
+            zip(
+                names,
+                companies,
+                titles,
+                phones,
+                nothing,
+                emails,
+                zones,
+                industries,
+                sources,
+                strict=True,
+            )
+        )
+        return leads, notes
+
+    def _names(self, column, n: int) -> list[str]:
+        names = column("name")
+        if names is not None:
+            return [value.strip() for value in names]  # an empty one: checked whole
+        firsts = column("first_name") or [""] * n
+        lasts = column("last_name") or [""] * n
+        return [f"{a.strip()} {b.strip()}".strip() for a, b in zip(firsts, lasts, strict=True)]
+
+    def _phones(self, texts, n: int, whole: set[int]) -> tuple[list, list]:
+        if texts is None:
+            return [None] * n, [None] * n
+        read = self.checker.phones.read
+        phones = []
+        zones = []
+        for i, text in enumerate(texts):
+            text = text.strip()
+            if not text or GOOGLE_SEPARATOR in text:
+                if text:
+                    whole.add(i)
+                phones.append(None)
+                zones.append(None)
+                continue
+            e164, zone, problem = read(text)
+            if problem is not None:
+                whole.add(i)
+            phones.append(e164)
+            zones.append(zone)
+        return phones, zones
+
+    def _emails(self, values, n: int, whole: set[int]) -> list:
+        if values is None:
+            return [None] * n
+        match = EMAIL.match
+        emails = []
+        for i, value in enumerate(values):
+            if not value:
+                emails.append(None)
+                continue
+            value = value.strip()
+            if GOOGLE_SEPARATOR in value or not match(value):
+                whole.add(i)
+                emails.append(None)
+            else:
+                emails.append(value.lower())
+        return emails
+
+    def _zones(self, given, phones, phone_zones, n: int, whole: set[int]) -> list:
+        checker = self.checker
+        default = checker.default_zone
+        zones = []
+        for i in range(n):
+            value = given[i] if given is not None else None
+            if value and value.strip():
+                zone, problem = checker.zone_answer(value)
+                if problem is not None:
+                    whole.add(i)
+                zones.append(zone)
+            elif phones[i] is not None:
+                zone = phone_zones[i]
+                if zone is None:
+                    whole.add(i)  # no guess for this number: reported
+                zones.append(zone)
+            elif default:
+                zones.append(default)
+            else:
+                whole.add(i)
+                zones.append(None)
+        return zones
+
+    def _words(self, key: str, values, default: str | None, n: int, whole: set[int]) -> list:
+        """The stored words of an industry or source column (None: the writer's default)."""
+        if values is None:
+            values = [default] * n
+        answer = self.checker.word
+        words = []
+        for i, value in enumerate(values):
+            value = value or default
+            if not value:
+                words.append(None)
+                continue
+            word, problem = answer(key, value)
+            if problem is not None:
+                whole.add(i)
+            words.append(word)
+        return words
+
+    def _pack(self, kept, leads, notes, whole: set[int]) -> PackedRows:
+        checker = self.checker
+        packed: list[tuple] = []
+        lines = []
+        extras = {}
+        offset = None
+        for i, (line, cells, raw) in enumerate(kept):
+            if i in whole:
+                if len(cells) > self.width:
+                    checker.reject(
+                        line,
+                        "(row)",
+                        f"{len(cells)} cells but the header has {self.width} "
+                        "(a stray delimiter or quote?)",
+                        raw,
+                    )
+                    continue
+                values, columns = self.pick(cells)
+                row = checker.check(line, values, columns, raw)
+                if row is None:
+                    continue
+                lead = tuple(map(row.lead.get, COMMON_COLUMNS))
+                if row.notes or row.referrer:
+                    extras[len(packed)] = (line, row.notes, row.referrer)
+            else:
+                lead = leads[i]
+                if i in notes:
+                    extras[len(packed)] = (line, notes[i], None)
+            if line - len(packed) != offset:
+                offset = line - len(packed)
+                lines.append((len(packed), line))
+            packed.append(lead)
+        repeats = self.keys.repeats(map(_KEYS, packed))
+        return PackedRows(packed, lines, extras, repeats)
+
+
+_KEYS = operator.itemgetter(COMMON_COLUMNS.index("phone"), COMMON_COLUMNS.index("email"))
