@@ -60,7 +60,7 @@ class Row:
 
     line: int
     lead: dict[str, Any]  # the lead columns the row gives (what an update may change)
-    notes: list[tuple[str, str, Any, str]] | tuple  # (kind, body, author id, created_at)
+    notes: list[tuple[str, str, Any, str]] | tuple  # (kind, body, author id or name, created_at)
     referrer: str | None
 
 
@@ -388,7 +388,9 @@ class RowChecker:
                             at = to_db(clock.parse_instant(str(item["created_at"]), what="note"))
                         except CallqError as exc:
                             errors.append((column, str(exc)))
-                    who = self._rep(str(item["author"])) if item.get("author") else author
+                    # A name: the writer looks it up (or adds the rep), for rows may be
+                    # checked where the database is out of reach.
+                    who = str(item["author"]) if item.get("author") else author
                     notes.append((kind, str(item["body"]), who, at))
                 return notes
         return [("general", stripped.replace("\r\n", "\n"), author, created)]

@@ -150,6 +150,7 @@ class Writer:
         self._deferred: list[tuple[str, str]] = []  # (name, CREATE statement) of dropped indexes
         self._known: KnownKeys | None = None  # for a big import: the phones and emails met
         self._every_column = every_column
+        self._authors: dict[str, int] = {}  # note authors named in the file → rep ids
         base = {column: None for column in LEAD_COLUMNS}
         for column in LEAD_COLUMNS:
             name = column.removesuffix("_id")
@@ -404,7 +405,7 @@ class Writer:
             if row.referrer:
                 referrers.append((next_id, row.line, row.referrer))
             for kind, body, author, created in row.notes:
-                notes.append((next_id, kind, body, author, 0, created, created))
+                notes.append((next_id, kind, body, self._author(author), 0, created, created))
             next_id += 1
         cursor.executemany(self._insert_lead, params)
         cursor.executemany("INSERT INTO temp.import_line VALUES (?, ?)", lines)
@@ -412,6 +413,18 @@ class Writer:
         self._next_id = next_id
         self._line_offset = offset
         self.report.imported += len(rows)
+
+    def _author(self, author: int | str | None) -> int | None:
+        """A note's author: a rep id, or the name the file gives (the rep is added if new)."""
+        if not isinstance(author, str):
+            return author
+        found = self._authors.get(author)
+        if found is None:
+            rep = Rep.get_or_none(Rep.name == author) or Rep.create(
+                name=author, created_at=self.now
+            )
+            found = self._authors[author] = rep.id
+        return found
 
     @staticmethod
     def _insert_extras(cursor, referrers: list[tuple], notes: list[tuple]) -> None:
@@ -448,6 +461,7 @@ class Writer:
             if referrer:
                 referrers.append((first + index, line, referrer))
             for kind, body, author, created in row_notes:
+                author = self._author(author)
                 notes.append((first + index, kind, body, author, 0, created, created))
         self._insert_extras(cursor, referrers, notes)
         self.report.imported += len(leads)
@@ -469,7 +483,7 @@ class Writer:
                 cursor.execute(
                     "INSERT INTO note (lead_id, kind, body, author_id, is_draft, created_at,"
                     " updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-                    (lead_id, kind, body, author, created, created),
+                    (lead_id, kind, body, self._author(author), created, created),
                 )
         if row.referrer:
             cursor.execute(

@@ -277,3 +277,30 @@ def test_ctrl_c_at_the_command_line_says_nothing_was_imported(tmp_path):
         assert Lead.select().count() == 0
     finally:
         close_database()
+
+
+def test_a_note_author_new_to_the_database_is_added_by_the_writer(tmp_path, forks):
+    """A sheet's notes may be callq's own JSON naming their author. The process checking rows
+    never touches the database (its copy of the connection is not its own): the writer looks
+    the author up, or adds them, as it would for a file checked here."""
+    from models.schema import Note, Rep
+
+    sheet = tmp_path / "sheet.csv"
+    note = '"[{""body"": ""Asked for pricing"", ""kind"": ""objection"", ""author"": ""zed""}]"'
+    sheet.write_text(
+        "Name,Phone,Notes\n"
+        + "".join(f"Ana{i},+1 212 555 {i:04d},{note if i % 5 == 1 else ''}\n" for i in range(20)),
+        encoding="utf-8",
+    )
+    open_database(tmp_path / "callq.db")
+    try:
+        report = run_import(plan_import(sheet, ImportOptions()), ImportOptions(), now=NOW)
+        assert report.imported == 20 and len(forks) == 1
+        notes = list(Note.select().order_by(Note.id))
+        assert [(n.lead.name, n.kind, n.body) for n in notes] == [
+            (f"Ana{i}", "objection", "Asked for pricing") for i in (1, 6, 11, 16)
+        ]
+        (zed,) = Rep.select().where(Rep.name == "zed")
+        assert {n.author_id for n in notes} == {zed.id}
+    finally:
+        close_database()
