@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from re import _compiler as re_compiler  # compiles a parsed pattern: no second parse
 from re import _constants as sre_constants  # the stdlib's own regex parser, to read patterns
 from re import _parser as sre_parser
 from typing import NamedTuple
@@ -319,51 +320,89 @@ def _suspect_patterns(country_code: int, region: str | None, width: int):
             desc = getattr(meta, name, None)
             pattern = getattr(desc, "national_number_pattern", None)
             if pattern and _free_tail(pattern) < width:
-                if any(_wildcard(pattern, every=every) is None for every in (True, False)):
+                if any(_wild_tree(pattern, every) is None for every in (True, False)):
                     return None
                 suspects.append(pattern)
     return tuple(suspects)
 
 
-@functools.lru_cache(maxsize=2048)
-def _wildcard(pattern: str, *, every: bool) -> str | None:
-    """``pattern`` with a wildcard ``D`` added to each class that accepts every digit (``every``)
-    or any digit at all; ``None`` for constructs a wildcard would slip through (``.``, ``[^…]``)."""
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            piece = pattern[i : i + 2]
-            if piece[1:].isalpha() and piece != "\\d":
-                return None  # \D, \w and the like
-            out.append("[\\dD]" if piece == "\\d" else piece)
-            i += 2
-        elif c == "[":
-            j = i + 1
-            while j < len(pattern) and pattern[j] != "]":
-                j += 2 if pattern[j] == "\\" else 1
-            piece = pattern[i : j + 1]
-            if piece.startswith("[^"):
+def _wild_tree(pattern: str, every: bool):
+    """``pattern``'s parse with a wildcard ``D`` added to each class that accepts every digit
+    (``every``) or any digit at all; ``None`` for constructs a wildcard would slip through (``.``,
+    ``[^…]``, classes such as ``\\w``) or a pattern that does not parse."""
+    parsed = _parsed(pattern)
+    if parsed is None:
+        return None
+    data = _wild_items(parsed.data, every)
+    return None if data is None else sre_parser.SubPattern(parsed.state, data)
+
+
+_D = ord("D")
+_DIGIT_CODES = range(ord("0"), ord("9") + 1)
+
+
+def _wild_items(items, every: bool) -> list | None:
+    out = []
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            if av in _DIGIT_CODES and not every:
+                out.append((sre_constants.IN, [(op, av), (sre_constants.LITERAL, _D)]))
+            else:
+                out.append((op, av))
+        elif op is sre_constants.IN:
+            accepts = _class_digits(av)
+            if accepts is None:
                 return None
-            accepts = _digits_accepted(piece)
-            out.append(piece[:-1] + "D]" if accepts == 10 or (accepts and not every) else piece)
-            i = j + 1
-        elif c == "{":
-            j = pattern.index("}", i)
-            out.append(pattern[i : j + 1])
-            i = j + 1
-        elif c == ".":
-            return None
+            wild = accepts == 10 or (accepts and not every)
+            out.append((op, [*av, (sre_constants.LITERAL, _D)] if wild else list(av)))
+        elif op in _REPEATS:
+            low, high, sub = av
+            inner = _wild_sub(sub, every)
+            if inner is None:
+                return None
+            out.append((op, (low, high, inner)))
+        elif op is sre_constants.SUBPATTERN:
+            group, add_flags, del_flags, sub = av
+            inner = _wild_sub(sub, every)
+            if inner is None:
+                return None
+            out.append((op, (group, add_flags, del_flags, inner)))
+        elif op is sre_constants.BRANCH:
+            branches = [_wild_sub(sub, every) for sub in av[1]]
+            if any(branch is None for branch in branches):
+                return None
+            out.append((op, (av[0], branches)))
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            inner = _wild_sub(av[1], every)
+            if inner is None:
+                return None
+            out.append((op, (av[0], inner)))
+        elif op is sre_constants.AT:
+            out.append((op, av))
         else:
-            out.append(f"[{c}D]" if c.isdigit() and not every else c)
-            i += 1
-    return "".join(out)
+            return None  # ".", "[^x]", back-references…: not read
+    return out
 
 
-@functools.lru_cache(maxsize=4096)
-def _digits_accepted(char_class: str) -> int:
-    """How many of the ten digits the character class ``[…]`` accepts."""
-    return sum(1 for d in "0123456789" if re.fullmatch(char_class, d))
+def _wild_sub(sub, every: bool):
+    data = _wild_items(sub.data, every)
+    return None if data is None else sre_parser.SubPattern(sub.state, data)
+
+
+def _class_digits(items) -> int | None:
+    """How many of the ten digits the class accepts; ``None`` when it holds what is not read
+    (a negation, a category other than ``\\d``)."""
+    accepted: set[int] = set()
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            accepted.add(av)
+        elif op is sre_constants.RANGE:
+            accepted.update(range(av[0], av[1] + 1))
+        elif op is sre_constants.CATEGORY and av is sre_constants.CATEGORY_DIGIT:
+            return 10
+        else:
+            return None
+    return len(accepted & set(_DIGIT_CODES))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -408,15 +447,15 @@ def _may_match(prefix: str, probe: str, starts) -> bool:
 @functools.lru_cache(maxsize=1024)
 def _some_digit(pattern: str):
     """``pattern`` with a wildcard ``D`` wherever some digit would do, compiled."""
-    wild = _wildcard(pattern, every=False)
-    return None if wild is None else re.compile(wild)
+    wild = _wild_tree(pattern, False)
+    return None if wild is None else re_compiler.compile(wild)
 
 
 @functools.lru_cache(maxsize=1024)
 def _every_digit(pattern: str):
     """``pattern`` with a wildcard ``D`` only where every digit would do, compiled."""
-    wild = _wildcard(pattern, every=True)
-    return None if wild is None else re.compile(wild)
+    wild = _wild_tree(pattern, True)
+    return None if wild is None else re_compiler.compile(wild)
 
 
 @functools.lru_cache(maxsize=256)
@@ -428,23 +467,28 @@ def _idd_width(region: str) -> int:
 @functools.lru_cache(maxsize=4096)
 def _max_width(pattern: str) -> int:
     """The most characters a match of ``pattern`` can span (a huge number when unbounded)."""
-    try:
-        return sre_parser.parse(pattern).getwidth()[1]
-    except re.error:
-        return _UNBOUNDED
+    parsed = _parsed(pattern)
+    return _UNBOUNDED if parsed is None else parsed.getwidth()[1]
 
 
 @functools.lru_cache(maxsize=8192)
 def _free_tail(pattern: str) -> int:
     """How many trailing characters of every full match of ``pattern`` are "any digit"."""
+    parsed = _parsed(pattern)
+    return 0 if parsed is None else _sequence_tail(parsed.data)[0]
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed(pattern: str):
+    """``pattern`` parsed by the stdlib's own parser (once: the free tail, the widths and the
+    wildcard forms are all read from it), or ``None`` when it does not parse."""
     try:
-        return _sequence_tail(sre_parser.parse(pattern).data)[0]
+        return sre_parser.parse(pattern)
     except re.error:
-        return 0
+        return None
 
 
 _UNBOUNDED = 1 << 30
-_ALL_DIGITS = frozenset(range(ord("0"), ord("9") + 1))
 _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
 if hasattr(sre_constants, "POSSESSIVE_REPEAT"):
     _REPEATS.add(sre_constants.POSSESSIVE_REPEAT)
@@ -467,7 +511,7 @@ def _sequence_tail(items) -> tuple[int, bool, bool]:
 
 def _item_tail(op, av) -> tuple[int, bool, bool]:
     if op is sre_constants.IN:
-        return (1, True, True) if _class_has_every_digit(av) else (0, False, False)
+        return (1, True, True) if _class_digits(av) == 10 else (0, False, False)
     if op in _REPEATS:
         low, high, sub = av
         width, any_digit, fixed = _sequence_tail(sub.data)
@@ -484,17 +528,3 @@ def _item_tail(op, av) -> tuple[int, bool, bool]:
             return min(widths), True, fixed
         return min(width for width, _, _ in tails), False, False
     return 0, False, False  # literals, anchors, look-arounds: not free
-
-
-def _class_has_every_digit(items) -> bool:
-    accepted: set[int] = set()
-    for op, av in items:
-        if op is sre_constants.NEGATE:
-            return False
-        if op is sre_constants.LITERAL:
-            accepted.add(av)
-        elif op is sre_constants.RANGE:
-            accepted.update(range(av[0], av[1] + 1))
-        elif op is sre_constants.CATEGORY and av is sre_constants.CATEGORY_DIGIT:
-            return True
-    return accepted >= _ALL_DIGITS
