@@ -26,9 +26,8 @@ from typing import BinaryIO
 
 from .errors import CallqError
 from .import_check import Findings, Row, RowChecker
-from .import_keys import FileKeys
 from .import_rows import Records
-from .import_write import PackedRows, pack_rows
+from .import_sheet import PackedRows
 
 CHUNK_ROWS = 1000  # records read, checked, then written at a time
 # A smaller file is checked here: starting the second process costs more than it saves.
@@ -47,12 +46,11 @@ class Chunk:
     position: int  # bytes of the file read
 
 
-def checked_chunks(
-    records: Records, checker: RowChecker, *, size: int, elsewhere: bool
-) -> Iterator[Chunk]:
-    """The records in chunks, checked in a second process when ``elsewhere`` (a common sheet)
-    and the file is big enough, and this process can safely fork."""
-    if elsewhere and size >= FORK_FROM_BYTES and _can_fork():
+def checked_chunks(records: Records, checker: RowChecker, *, size: int) -> Iterator[Chunk]:
+    """The records in chunks, checked in a second process when they are a common sheet's
+    (they come packed, and need nothing from the database to be checked), the file is big
+    enough, and this process can safely fork."""
+    if records.packs and size >= FORK_FROM_BYTES and _can_fork():
         return _checked_in_child(records, checker)
     return _checked_here(records, checker)
 
@@ -92,12 +90,8 @@ def _child(records: Records, checker: RowChecker, writing: int) -> None:
     try:
         with open(writing, "wb") as out:
             try:
-                keys = FileKeys()  # the file's phones and emails: which chunks may repeat one
                 for chunk in _checked_here(records, checker):
-                    packed = chunk.rows
-                    if isinstance(packed, list):
-                        packed = pack_rows(packed, keys)
-                    _send(out, ("chunk", packed, chunk.found, chunk.position))
+                    _send(out, ("chunk", chunk.rows, chunk.found, chunk.position))
                 _send(out, ("end",))
                 status = 0
             except BaseException as exc:  # noqa: BLE001 - any failure goes to the parent

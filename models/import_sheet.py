@@ -13,13 +13,44 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from .import_check import GOOGLE_SEPARATOR, RowChecker
+from .import_check import GOOGLE_SEPARATOR, Row, RowChecker
 from .import_keys import FileKeys
-from .import_write import COMMON_COLUMNS, PackedRows
-from .leads import EMAIL
+from .import_write import COMMON_COLUMNS, EMAIL, PHONE
+from .leads import EMAIL as EMAIL_SHAPE
 
 Record = tuple[int, list[str], str | None]  # (line, cells, text as written when kept)
+
+
+@dataclass(slots=True)
+class PackedRows:
+    """A chunk of checked rows of a common sheet as the writer inserts them, packed where they
+    were checked (the process checking them, :mod:`models.import_feed`): one tuple a lead, so
+    the writer binds them as they come."""
+
+    leads: list[tuple]  # the COMMON_COLUMNS values; None where the row gives none
+    lines: list[tuple[int, int]]  # (index, line) where a lead's line stops following by one
+    extras: dict[int, tuple]  # index → (line, notes, referrer) for rows giving either
+    repeats: bool  # some phone or email may be an earlier row's of the file
+
+    def rows(self) -> list[Row]:
+        """The rows as the checker made them."""
+        runs = iter(self.lines)
+        upcoming = next(runs, None)
+        offset = 0
+        rows = []
+        for index, values in enumerate(self.leads):
+            if upcoming is not None and upcoming[0] == index:
+                offset = upcoming[1] - index
+                upcoming = next(runs, None)
+            lead = {c: v for c, v in zip(COMMON_COLUMNS, values, strict=True) if v is not None}
+            extra = self.extras.get(index)
+            if extra is None:
+                rows.append(Row(index + offset, lead, (), None))
+            else:
+                rows.append(Row(extra[0], lead, extra[1], extra[2]))
+        return rows
 
 
 class SheetChecker:
@@ -145,7 +176,7 @@ class SheetChecker:
     def _emails(self, values, n: int, whole: set[int]) -> list:
         if values is None:
             return [None] * n
-        match = EMAIL.match
+        match = EMAIL_SHAPE.match
         emails = []
         for i, value in enumerate(values):
             if not value:
@@ -235,4 +266,4 @@ class SheetChecker:
         return PackedRows(packed, lines, extras, repeats)
 
 
-_KEYS = operator.itemgetter(COMMON_COLUMNS.index("phone"), COMMON_COLUMNS.index("email"))
+_KEYS = operator.itemgetter(PHONE, EMAIL)

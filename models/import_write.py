@@ -7,18 +7,18 @@ from __future__ import annotations
 import contextlib
 import operator
 import sqlite3
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .fields import to_db
 from .import_check import Findings, Row
 from .import_files import Encoding, create_private, rejects_path
-from .import_keys import FileKeys, KnownKeys
+from .import_keys import KnownKeys
 from .import_report import ImportReport, Problem
 from .schema import Lead, Rep, database
 
 if TYPE_CHECKING:
     from .import_plan import ImportOptions
+    from .import_sheet import PackedRows
 
 DEFER_INDEXES_FROM = 5000  # rows: smaller imports keep every index up to date as they go
 # The page cache while importing (KiB; the connection's own is 2 MiB): it holds most of the
@@ -43,7 +43,7 @@ COMMON_COLUMNS = (
     "industry",
     "source",
 )
-_PHONE, _EMAIL = COMMON_COLUMNS.index("phone"), COMMON_COLUMNS.index("email")
+PHONE, EMAIL = COMMON_COLUMNS.index("phone"), COMMON_COLUMNS.index("email")  # in a packed lead
 # The lead table's columns an import writes, in order (referred_by is resolved at the end).
 LEAD_COLUMNS = (
     "id",
@@ -70,55 +70,6 @@ LEAD_COLUMNS = (
     "created_at",
     "updated_at",
 )
-
-
-@dataclass(slots=True)
-class PackedRows:
-    """A chunk of checked rows of a common sheet as the writer inserts them, packed where they
-    were checked (the process checking them, :mod:`models.import_feed`): one tuple a lead, so
-    the writer binds them as they come."""
-
-    leads: list[tuple]  # the COMMON_COLUMNS values; None where the row gives none
-    lines: list[tuple[int, int]]  # (index, line) where a lead's line stops following by one
-    extras: dict[int, tuple]  # index → (line, notes, referrer) for rows giving either
-    repeats: bool  # some phone or email may be an earlier row's of the file
-
-    def rows(self) -> list[Row]:
-        """The rows as the checker made them."""
-        runs = iter(self.lines)
-        upcoming = next(runs, None)
-        offset = 0
-        rows = []
-        for index, values in enumerate(self.leads):
-            if upcoming is not None and upcoming[0] == index:
-                offset = upcoming[1] - index
-                upcoming = next(runs, None)
-            lead = {c: v for c, v in zip(COMMON_COLUMNS, values, strict=True) if v is not None}
-            extra = self.extras.get(index)
-            if extra is None:
-                rows.append(Row(index + offset, lead, (), None))
-            else:
-                rows.append(Row(extra[0], lead, extra[1], extra[2]))
-        return rows
-
-
-def pack_rows(rows: list[Row], keys: FileKeys) -> PackedRows:
-    """``rows`` (of a common sheet) packed for the writer; their phones and emails are added to
-    ``keys``, the file's so far."""
-    leads = []
-    lines = []
-    extras = {}
-    offset = None
-    for index, row in enumerate(rows):
-        lead = row.lead
-        leads.append(tuple(map(lead.get, COMMON_COLUMNS)))
-        if row.line - index != offset:
-            offset = row.line - index
-            lines.append((index, row.line))
-        if row.notes or row.referrer:
-            extras[index] = (row.line, row.notes, row.referrer)
-    repeats = keys.repeats([(lead[_PHONE], lead[_EMAIL]) for lead in leads])
-    return PackedRows(leads, lines, extras, repeats)
 
 
 class Writer:
@@ -286,7 +237,7 @@ class Writer:
         if (
             known is None
             or packed.repeats
-            or known.in_table((lead[_PHONE], lead[_EMAIL]) for lead in packed.leads)
+            or known.in_table((lead[PHONE], lead[EMAIL]) for lead in packed.leads)
         ):
             rows = packed.rows()
             self._write(self._cursor, rows, rows)

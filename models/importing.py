@@ -11,8 +11,9 @@ problem list spills to a temporary file.
 
 This module is the entry point; the work is done by role: :mod:`models.import_plan` (options,
 the plan, saved mappings), :mod:`models.import_rows` (reading records),
-:mod:`models.import_check` (validating rows), :mod:`models.import_write` (writing them) and
-:mod:`models.import_report` (what a run found).
+:mod:`models.import_check` (validating rows), :mod:`models.import_sheet` (a common sheet's,
+a chunk at a time), :mod:`models.import_feed` (checking them in a second process),
+:mod:`models.import_write` (writing them) and :mod:`models.import_report` (what a run found).
 """
 
 from __future__ import annotations
@@ -102,9 +103,8 @@ def run_import(
             else:
                 records = csv_rows(plan, checker, keep_text)
             writer.rejects_header, writer.rejects_encoding = records.header_text, plan.encoding
-            # A common sheet's rows need nothing from the database to be checked. Closed
-            # on the way out, so an error here also stops a process checking them.
-            chunks = checked_chunks(records, checker, size=total, elsewhere=not rare)
+            # Closed on the way out, so an error here also stops a process checking them.
+            chunks = checked_chunks(records, checker, size=total)
             with contextlib.closing(chunks):
                 first = True
                 for chunk in chunks:
