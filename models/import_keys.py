@@ -73,15 +73,17 @@ class KnownKeys:
         order); every row's keys are then remembered."""
         return self._file.maybe_duplicates(rows, self._table)
 
-    def in_table(self, keys: Iterable[tuple[str | None, str | None]]) -> bool:
-        """Whether some (phone, email) pair's phone or email may be a lead's of the table."""
+    def in_table(self, keys: Iterable[tuple[str | None, str | None]]) -> list[int]:
+        """Which (phone, email) pairs (by place) may have their phone or email among the
+        table's leads."""
         table = self._table
         if not table:
-            return False
-        return any(
-            (phone is not None and phone in table) or (email is not None and email in table)
-            for phone, email in keys
-        )
+            return []
+        return [
+            i
+            for i, (phone, email) in enumerate(keys)
+            if (phone is not None and phone in table) or (email is not None and email in table)
+        ]
 
 
 def _table_keys(cursor) -> Bloom:

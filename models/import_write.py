@@ -232,15 +232,18 @@ class Writer:
 
     def write_packed(self, packed: PackedRows) -> None:
         """Write a chunk of packed rows, in the file's order: as they come when no phone or
-        email may repeat one met before, else row by row with every duplicate looked up."""
+        email may repeat one met before, else row by row with the possible duplicates looked
+        up."""
         known = self._known
-        if (
-            known is None
-            or packed.repeats
-            or known.in_table((lead[PHONE], lead[EMAIL]) for lead in packed.leads)
-        ):
+        if known is None or packed.repeats:
             rows = packed.rows()
             self._write(self._cursor, rows, rows)
+            return
+        # No phone or email met earlier in the file: only the table's may be the same.
+        in_table = known.in_table((lead[PHONE], lead[EMAIL]) for lead in packed.leads)
+        if in_table:
+            rows = packed.rows()
+            self._write(self._cursor, rows, [rows[i] for i in in_table])
         else:
             self._insert_packed(self._cursor, packed)
 
