@@ -241,11 +241,14 @@ class RowChecker:
         """(the zone, None) or (None, why not) for a zone cell."""
         return self._zones.get(value) or self._zone(value)
 
+    def answers(self, key: str) -> dict[str, tuple[str | None, str | None]]:
+        """The answers worked out so far for the industry or source column's words."""
+        return self._industries if key == "industry" else self._sources
+
     def word(self, key: str, value: str) -> tuple[str | None, str | None]:
         """(the stored word, None), (None, why not), or (None, None) for a blank cell of the
         industry or source column."""
-        cache = self._industries if key == "industry" else self._sources
-        return cache.get(value) or self._choice(key, value)
+        return self.answers(key).get(value) or self._choice(key, value)
 
     def notes_of(self, text: str, column: str, errors: list) -> list:
         """The notes a cell gives (its problems added to ``errors``)."""

@@ -27,18 +27,13 @@ class FileKeys:
     def __init__(self):
         self._seen = Bloom(_CAPACITY, _WRONG_THERE)
 
-    def repeats(self, keys: Iterable[tuple[str | None, str | None]]) -> bool:
-        """Whether some (phone, email) pair's phone or email may have been met before (in the
-        file, or earlier in ``keys``); every key is then remembered."""
+    def repeats(self, keys: Iterable[str]) -> bool:
+        """Whether some of these phones and emails may have been met before (in the file, or
+        earlier among ``keys``); all of them are then remembered."""
+        keys = list(keys)
         seen = self._seen
-        again = False
-        for phone, email in keys:
-            if phone is not None:
-                again = again or phone in seen
-                seen.add(phone)
-            if email is not None:
-                again = again or email in seen
-                seen.add(email)
+        again = len(set(keys)) < len(keys) or any(map(seen.__contains__, keys))
+        seen.update(keys)
         return again
 
     def maybe_duplicates(self, rows: list[Row], table) -> list[Row]:

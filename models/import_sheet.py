@@ -11,6 +11,7 @@ other files is, so its problems and messages are exactly the same.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -155,40 +156,30 @@ class SheetChecker:
     def _phones(self, texts, n: int, whole: set[int]) -> tuple[list, list]:
         if texts is None:
             return [None] * n, [None] * n
-        read = self.checker.phones.read
-        phones = []
-        zones = []
-        for i, text in enumerate(texts):
-            text = text.strip()
-            if not text or GOOGLE_SEPARATOR in text:
-                if text:
-                    whole.add(i)
-                phones.append(None)
-                zones.append(None)
-                continue
-            e164, zone, problem = read(text)
-            if problem is not None:
-                whole.add(i)
-            phones.append(e164)
-            zones.append(zone)
+        texts = [text.strip() for text in texts]
+        if GOOGLE_SEPARATOR in "\n".join(texts):  # several numbers in a cell: checked whole
+            whole.update(i for i, text in enumerate(texts) if GOOGLE_SEPARATOR in text)
+        given = [i for i, text in enumerate(texts) if text and i not in whole]
+        readings = self.checker.phones.read_many([texts[i] for i in given])
+        whole.update(i for i, reading in zip(given, readings, strict=True) if reading[2])
+        if len(given) == n:
+            return [reading[0] for reading in readings], [reading[1] for reading in readings]
+        phones, zones = [None] * n, [None] * n
+        for i, (e164, zone, _) in zip(given, readings, strict=True):
+            phones[i], zones[i] = e164, zone
         return phones, zones
 
     def _emails(self, values, n: int, whole: set[int]) -> list:
         if values is None:
             return [None] * n
-        match = EMAIL_SHAPE.match
-        emails = []
-        for i, value in enumerate(values):
-            if not value:
-                emails.append(None)
-                continue
-            value = value.strip()
-            if GOOGLE_SEPARATOR in value or not match(value):
-                whole.add(i)
-                emails.append(None)
-            else:
-                emails.append(value.lower())
-        return emails
+        # Several emails in a cell (Google's " ::: ") hold spaces: not an email's shape either.
+        stripped = [value.strip() for value in values]
+        shaped = list(map(EMAIL_SHAPE.match, stripped))
+        # An empty cell gives no email; one that is not an email's shape is reported.
+        whole.update(
+            i for i, (value, ok) in enumerate(zip(values, shaped, strict=True)) if value and not ok
+        )
+        return [text.lower() if ok else None for text, ok in zip(stripped, shaped, strict=True)]
 
     def _zones(self, given, phones, phone_zones, n: int, whole: set[int]) -> list:
         checker = self.checker
@@ -215,22 +206,20 @@ class SheetChecker:
 
     def _words(self, key: str, values, default: str | None, n: int, whole: set[int]) -> list:
         """The stored words of an industry or source column (None: the writer's default)."""
-        if values is None:
-            values = [default] * n
-        answer = self.checker.word
-        words = []
-        for i, value in enumerate(values):
-            value = value or default
-            if not value:
-                words.append(None)
-                continue
-            word, problem = answer(key, value)
-            if problem is not None:
-                whole.add(i)
-            words.append(word)
-        return words
+        values = [value or default for value in values] if values is not None else [default] * n
+        answers = list(map(self.checker.answers(key).get, values))
+        for i, answer in enumerate(answers):
+            if answer is None:  # a word not met yet, or no word
+                answers[i] = self.checker.word(key, values[i]) if values[i] else (None, None)
+        whole.update(i for i, (_, problem) in enumerate(answers) if problem is not None)
+        return [word for word, _ in answers]
 
     def _pack(self, kept, leads, notes, whole: set[int]) -> PackedRows:
+        if not whole:  # every row clean: the leads as read
+            lines = [record[0] for record in kept]
+            runs = [(i, line) for i, line in enumerate(lines) if not i or line - lines[i - 1] != 1]
+            extras = {i: (lines[i], found, None) for i, found in notes.items()}
+            return PackedRows(leads, runs, extras, self._repeats(leads))
         checker = self.checker
         packed: list[tuple] = []
         lines = []
@@ -262,8 +251,10 @@ class SheetChecker:
                 offset = line - len(packed)
                 lines.append((len(packed), line))
             packed.append(lead)
-        repeats = self.keys.repeats(map(_KEYS, packed))
-        return PackedRows(packed, lines, extras, repeats)
+        return PackedRows(packed, lines, extras, self._repeats(packed))
+
+    def _repeats(self, leads: list[tuple]) -> bool:
+        return self.keys.repeats(filter(None, itertools.chain.from_iterable(map(_KEYS, leads))))
 
 
 _KEYS = operator.itemgetter(PHONE, EMAIL)

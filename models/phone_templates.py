@@ -129,6 +129,20 @@ class PhoneReader:
                     return reading
         return self._read_with_library(raw, text, digits)
 
+    def read_many(self, texts: list[str]) -> list[PhoneReading]:
+        """:meth:`read` of each of ``texts`` (stripped), in order."""
+        written = self._written.get
+        read = self.read
+        readings = []
+        for text in texts:
+            tail = text[-_WRITTEN_TAIL:]
+            known = written(text[:-_WRITTEN_TAIL])
+            if known is not None and tail.isdigit() and tail.isascii():
+                readings.append(_reading(PhoneReading, (known[0] + tail, known[1], None)))
+            else:
+                readings.append(read(text))
+        return readings
+
     def _remember_written(self, text: str, template: _Template, reading: PhoneReading) -> None:
         """Keep the answer for ``text``'s way of writing, when its last four digits cannot
         change the zone (or make the number invalid)."""
