@@ -166,15 +166,17 @@ class Writer:
     def expect(self, expected: int) -> None:
         """Get ready for about ``expected`` new leads. When they at least match the table:
         remember the table's phones and emails (a row first in the file with its own then
-        needs no look-up), and drop the secondary indexes that the import does not read (it
-        reads phone and email): rebuilding them once costs less than keeping them row by row.
-        Inside the write transaction: a rollback puts them back as they were."""
+        needs no look-up), and drop the secondary indexes that the import does not read:
+        rebuilding them once costs less than keeping them row by row. It reads phone, and
+        email only when a row may repeat one: the email index, the dearest to keep (a third
+        of the insert), is built again when the first such row comes, which a clean file never
+        brings. Inside the write transaction: a rollback puts them back as they were."""
         cursor = self._cursor
         existing = self._existing_leads(cursor)
         if expected < max(DEFER_INDEXES_FROM, existing):
             return
         self._known = KnownKeys(cursor, table_empty=not existing)
-        kept = ["lead_phone", "lead_email"]
+        kept = ["lead_phone"]
         if not self._every_column:
             kept += RARE_ROW_INDEXES
         self._deferred = cursor.execute(
@@ -184,6 +186,14 @@ class Writer:
         ).fetchall()
         for name, _ in self._deferred:
             cursor.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
+
+    def _restore_index(self, name: str) -> None:
+        """Build again, before it is read, an index :meth:`expect` dropped (if it did)."""
+        for i, (deferred, sql) in enumerate(self._deferred):
+            if deferred == name:
+                self._cursor.execute(sql)
+                del self._deferred[i]
+                return
 
     def restore_indexes(self) -> None:
         """Build again, exactly as they were, the indexes :meth:`expect` dropped."""
@@ -253,6 +263,8 @@ class Writer:
         phones = {row.lead.get("phone") for row in rows_to_check}
         emails = {row.lead.get("email") for row in rows_to_check}
         by_phone = self._existing(cursor, "phone", phones)
+        if emails - {None}:
+            self._restore_index("lead_email")
         by_email = self._existing(cursor, "email", emails)
         seen_phone: dict[str, Row] = {}
         seen_email: dict[str, Row] = {}
@@ -448,6 +460,10 @@ class Writer:
     def finish(self) -> None:
         """Link each new lead to the lead who referred it, now that every row is in."""
         cursor = self._cursor
+        if cursor.execute(
+            "SELECT 1 FROM temp.import_referrer WHERE instr(referrer, '@') LIMIT 1"
+        ).fetchone():
+            self._restore_index("lead_email")  # referrers are looked up by their email
         referrers = database.obj.cursor()  # read one table while the other is written
         referrers.execute("SELECT lead_id, line, referrer FROM temp.import_referrer")
         for lead_id, line, referrer in referrers:

@@ -304,3 +304,51 @@ def test_a_note_author_new_to_the_database_is_added_by_the_writer(tmp_path, fork
         assert {n.author_id for n in notes} == {zed.id}
     finally:
         close_database()
+
+
+def test_a_big_import_builds_the_email_index_when_it_first_needs_it(tmp_path, monkeypatch):
+    """A big import sets the email index aside (a third of the insert's cost) until a row may
+    repeat an email or a referrer is named by one; a clean file builds it once at the end."""
+    import models.import_write as import_write
+    from models.schema import database
+
+    monkeypatch.setattr(import_feed, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(import_write, "DEFER_INDEXES_FROM", 1)
+    rows = [f"Lead {i},+1 212 555 {i:04d},lead{i}@example.com,\n" for i in range(40)]
+    rows[30] = "Again,+1 212 555 0999,LEAD3@example.com,\n"  # line 5's email, chunks later
+    rows[35] = "Referred,+1 212 555 0998,new35@example.com,lead12@example.com\n"
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Name,Phone,Email,Referred By\n" + "".join(rows), encoding="utf-8")
+    clean = tmp_path / "clean.csv"
+    clean.write_text("Name,Phone,Email\n" + "".join(r.rsplit(",", 1)[0] + "\n" for r in rows[:30]))
+    referred = tmp_path / "referred.csv"  # no email repeats: built for the referrer's look-up
+    referred.write_text("Name,Phone,Email,Referred By\n" + "".join(rows[:30] + rows[35:]))
+    for path, duplicates in ((sheet, 1), (clean, 0), (referred, 0)):
+        open_database(tmp_path / f"{path.stem}.db")
+        try:
+            statements = []
+            database.connection().set_trace_callback(statements.append)
+            opts = ImportOptions(overrides=["referred_by=Referred By"] if path != clean else [])
+            report = run_import(plan_import(path, opts), opts, now=NOW)
+            database.connection().set_trace_callback(None)
+            built = [
+                i for i, s in enumerate(statements) if s.startswith('CREATE INDEX "lead_email"')
+            ]
+            assert len(built) == 1 and report.duplicates == duplicates
+            if path != clean:  # built before the first look-up by email, kept up to date
+                looked_up = [i for i, s in enumerate(statements) if "WHERE email" in s]
+                assert built[0] < looked_up[0]
+                assert Lead.get(Lead.name == "Referred").referred_by.email == "lead12@example.com"
+            if path == sheet:
+                (problem,) = [p for p in report.problems if p.kind == "duplicate"]
+                assert problem.line == 32
+                assert "same email lead3@example.com as line 5" in problem.reason
+            else:  # after the last row
+                assert built[0] > max(
+                    i for i, s in enumerate(statements) if "INSERT INTO lead" in s
+                )
+            assert database.execute_sql(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'lead_email'"
+            ).fetchone() == (1,)
+        finally:
+            close_database()
