@@ -16,7 +16,7 @@ from .import_sheet import SheetChecker
 if TYPE_CHECKING:
     from .import_check import Row, RowChecker
     from .import_plan import ImportPlan
-    from .import_write import PackedRows
+    from .import_sheet import PackedRows
 
 
 class Records:

@@ -3,7 +3,7 @@
 A common sheet's rows (name, company, title, phone, email, zone, industry, source, notes) are
 mostly clean, and a clean row's check comes down to a few look-ups in answers already worked
 out. Here each column of a chunk is read in one pass, and the clean rows go straight into the
-tuples the writer inserts (:class:`models.import_write.PackedRows`). Any row that is not plainly
+tuples the writer inserts (:class:`PackedRows`). Any row that is not plainly
 clean (a problem to report, an empty first column with another to fall back on, a referrer, a
 stray cell) is checked whole by :meth:`models.import_check.RowChecker.check`, as every row of
 other files is, so its problems and messages are exactly the same.
