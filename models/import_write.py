@@ -1,6 +1,7 @@
 """Writing an import's checked rows: duplicates found by phone and email (in the file or the
 database) and handled by the chosen policy, leads and notes inserted in chunks, the indexes the
-import does not read set aside and rebuilt for a big import, referrals linked at the end."""
+import does not read set aside for a big import (:mod:`models.import_indexes`), referrals
+linked at the end."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 from .fields import to_db
 from .import_check import Findings, Row
 from .import_files import Encoding, create_private, rejects_path
+from .import_indexes import RARE_ROW_INDEXES, SetAside
 from .import_keys import KnownKeys
 from .import_report import ImportReport, Problem
 from .schema import Lead, Rep, database
@@ -26,10 +28,6 @@ DEFER_INDEXES_FROM = 5000  # rows: smaller imports keep every index up to date a
 # quarter fewer page reads than with 2 MiB), and rebuilt indexes are sorted in it. A fixed
 # size, so memory stays flat however many leads there are.
 IMPORT_CACHE_KIB = 4000
-# Partial indexes that only a lead given ``exhausted``, ``next_touch_fixed`` or a call window
-# enters. A common sheet cannot set those columns: its rows never enter these indexes, so they
-# are kept (rebuilding one reads the whole table) instead of set aside.
-RARE_ROW_INDEXES = ("lead_exhausted", "lead_queue_callback", "lead_own_window")
 
 # The lead columns a row of a common sheet can set (the rest are the same for every row).
 COMMON_COLUMNS = (
@@ -98,7 +96,7 @@ class Writer:
         self._cache_before: int | None = None  # the connection's page cache, put back by close()
         self._next_id = 0
         self._first_new_id = 0
-        self._deferred: list[tuple[str, str]] = []  # (name, CREATE statement) of dropped indexes
+        self.set_aside = SetAside()  # the indexes a big import drops and builds again
         self._known: KnownKeys | None = None  # for a big import: the phones and emails met
         self._every_column = every_column
         self._authors: dict[str, int] = {}  # note authors named in the file → rep ids
@@ -176,35 +174,12 @@ class Writer:
         if expected < max(DEFER_INDEXES_FROM, existing):
             return
         self._known = KnownKeys(cursor, table_empty=not existing)
-        kept = ["lead_phone"]
-        if not self._every_column:
-            kept += RARE_ROW_INDEXES
-        self._deferred = cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lead'"
-            f" AND sql IS NOT NULL AND name NOT IN ({', '.join('?' * len(kept))}) ORDER BY name",
-            kept,
-        ).fetchall()
-        for name, _ in self._deferred:
-            cursor.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
-
-    def _restore_index(self, name: str) -> None:
-        """Build again, before it is read, an index :meth:`expect` dropped (if it did)."""
-        for i, (deferred, sql) in enumerate(self._deferred):
-            if deferred == name:
-                self._cursor.execute(sql)
-                del self._deferred[i]
-                return
+        kept = ["lead_phone"] if self._every_column else ["lead_phone", *RARE_ROW_INDEXES]
+        self.set_aside.drop(cursor, kept)
 
     def restore_indexes(self) -> None:
         """Build again, exactly as they were, the indexes :meth:`expect` dropped."""
-        if not self._deferred:
-            return
-        cursor = self._cursor
-        # SQLite sorts in memory up to the page cache's size (IMPORT_CACHE_KIB), then in
-        # temporary files: memory stays flat however many leads there are.
-        for _, sql in self._deferred:
-            cursor.execute(sql)
-        self._deferred = []
+        self.set_aside.build_all(self._cursor)
 
     @staticmethod
     def _existing_leads(cursor) -> int:
@@ -264,7 +239,7 @@ class Writer:
         emails = {row.lead.get("email") for row in rows_to_check}
         by_phone = self._existing(cursor, "phone", phones)
         if emails - {None}:
-            self._restore_index("lead_email")
+            self.set_aside.build(cursor, "lead_email")
         by_email = self._existing(cursor, "email", emails)
         seen_phone: dict[str, Row] = {}
         seen_email: dict[str, Row] = {}
@@ -463,7 +438,7 @@ class Writer:
         if cursor.execute(
             "SELECT 1 FROM temp.import_referrer WHERE instr(referrer, '@') LIMIT 1"
         ).fetchone():
-            self._restore_index("lead_email")  # referrers are looked up by their email
+            self.set_aside.build(cursor, "lead_email")  # referrers are looked up by their email
         referrers = database.obj.cursor()  # read one table while the other is written
         referrers.execute("SELECT lead_id, line, referrer FROM temp.import_referrer")
         for lead_id, line, referrer in referrers:

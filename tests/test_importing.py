@@ -653,7 +653,7 @@ def test_a_big_import_rebuilds_the_indexes_it_set_aside(db, rep, tmp_path, monke
 
     def spy(writer, expected):
         expect(writer, expected)
-        set_aside.update(name for name, _ in writer._deferred)
+        set_aside.update(name for name, _ in writer.set_aside.dropped)
 
     monkeypatch.setattr(import_write.Writer, "expect", spy)
     before = _indexes()
