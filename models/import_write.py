@@ -1,7 +1,7 @@
 """Writing an import's checked rows: duplicates found by phone and email (in the file or the
-database) and handled by the chosen policy, leads and notes inserted in chunks, the indexes the
-import does not read set aside for a big import (:mod:`models.import_indexes`), referrals
-linked at the end."""
+database) and handled by the chosen policy (:mod:`models.import_duplicates`), leads and notes
+inserted in chunks, the indexes the import does not read set aside for a big import
+(:mod:`models.import_indexes`), referrals linked at the end."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .fields import to_db
 from .import_check import Findings, Row
+from .import_duplicates import report_duplicates, sort_out
 from .import_files import Encoding, create_private, rejects_path
 from .import_indexes import RARE_ROW_INDEXES, SetAside
 from .import_keys import KnownKeys
@@ -42,31 +43,10 @@ COMMON_COLUMNS = (
     "source",
 )
 PHONE, EMAIL = COMMON_COLUMNS.index("phone"), COMMON_COLUMNS.index("email")  # in a packed lead
-# The lead table's columns an import writes, in order (referred_by is resolved at the end).
-LEAD_COLUMNS = (
-    "id",
-    *COMMON_COLUMNS,
-    "owner_id",
-    "status",
-    "q_need",
-    "q_afford",
-    "q_authority",
-    "q_approachable",
-    "q_eligible",
-    "likelihood",
-    "purchase_timing",
-    "deal_value",
-    "lost_reason",
-    "cadence_days",
-    "channel",
-    "call_window",
-    "next_touch_at",
-    "next_touch_fixed",
-    "attempts",
-    "exhausted",
-    "last_contacted_at",
-    "created_at",
-    "updated_at",
+# The lead table's columns an import writes: all but the referrer (linked at the end, once every
+# row is in) and the introduction variant (assigned by rotation at the first touch).
+LEAD_COLUMNS = tuple(
+    f.column_name for f in Lead._meta.sorted_fields if f.name not in ("referred_by", "variant")
 )
 
 
@@ -235,97 +215,16 @@ class Writer:
     def _write(self, cursor, rows: list[Row], rows_to_check: list[Row]) -> None:
         """Write ``rows``, looking up the phones and emails of ``rows_to_check`` (the rest are
         known to be new) among the leads already written."""
-        phones = {row.lead.get("phone") for row in rows_to_check}
-        emails = {row.lead.get("email") for row in rows_to_check}
-        by_phone = self._existing(cursor, "phone", phones)
-        if emails - {None}:
-            self.set_aside.build(cursor, "lead_email")
-        by_email = self._existing(cursor, "email", emails)
-        seen_phone: dict[str, Row] = {}
-        seen_email: dict[str, Row] = {}
-        inserts: list[Row] = []
-        updates: list[tuple[int, Row]] = []
-        duplicates: list[tuple[Row, str, Row | None, int | None]] = []
-        policy = self.policy
-        for row in rows:
-            lead = row.lead
-            phone, email = lead.get("phone"), lead.get("email")
-            if (phone and (phone in by_phone or phone in seen_phone)) or (
-                email and (email in by_email or email in seen_email)
-            ):
-                lead_id = (phone and by_phone.get(phone)) or (email and by_email.get(email))
-                earlier = (phone and seen_phone.get(phone)) or (email and seen_email.get(email))
-                same_phone = phone and (phone in by_phone or phone in seen_phone)
-                what = f"phone {phone}" if same_phone else f"email {email}"
-                duplicates.append((row, what, earlier or None, lead_id or None))
-                if policy == "skip":
-                    continue
-                if policy == "update":
-                    if earlier:
-                        _merge(earlier, row)
-                    else:
-                        updates.append((lead_id, row))
-                    continue
-            inserts.append(row)
-            if phone:
-                seen_phone.setdefault(phone, row)
-            if email:
-                seen_email.setdefault(email, row)
-        if duplicates:
-            self._report_duplicates(cursor, duplicates)
-        self._insert(cursor, inserts)
-        for lead_id, row in updates:
+        if any(row.lead.get("email") for row in rows_to_check):
+            self.set_aside.build(cursor, "lead_email")  # read next
+        found = sort_out(cursor, rows, rows_to_check, self.policy)
+        if found.duplicates:
+            report_duplicates(
+                cursor, self.report, self.policy, found.duplicates, self._first_new_id
+            )
+        self._insert(cursor, found.inserts)
+        for lead_id, row in found.updates:
             self._update(cursor, lead_id, row)
-
-    def _report_duplicates(self, cursor, duplicates) -> None:
-        """One problem per duplicate row, naming what it matched: an earlier line of the file
-        (looked up in one query for rows of earlier chunks) or a lead already there."""
-        ours = {i for _, _, e, i in duplicates if e is None and i >= self._first_new_id}
-        lines = self._lines_of(cursor, sorted(ours)) if ours else {}
-        outcome, counter = {
-            "skip": ("skipped", "duplicates"),
-            "update": ("updated it", "updated"),
-            "keep": ("kept both", "kept_duplicates"),
-        }[self.policy]
-        add = self.report.problems.add
-        for row, what, earlier, lead_id in duplicates:
-            if earlier is not None:
-                target = f"line {earlier.line}"
-            elif lead_id in lines:
-                target = f"line {lines[lead_id]}"
-            else:
-                target = f"lead {lead_id}"
-            add(Problem(row.line, "(row)", f"same {what} as {target}: {outcome}", "duplicate"))
-        setattr(self.report, counter, getattr(self.report, counter) + len(duplicates))
-
-    def _existing(self, cursor, column: str, keys: set[str | None]) -> dict[str, int]:
-        keys.discard(None)
-        found: dict[str, int] = {}
-        for batch in _batches(cursor, list(keys)):
-            marks = ", ".join("?" * len(batch))
-            found.update(
-                cursor.execute(
-                    f"SELECT {column}, min(id) FROM lead WHERE {column} IN ({marks})"
-                    f" GROUP BY {column}",
-                    batch,
-                ).fetchall()
-            )
-        return found
-
-    def _lines_of(self, cursor, lead_ids: list[int]) -> dict[int, int]:
-        """The file's line for each of these new leads (from the runs in ``import_line``)."""
-        found: dict[int, int] = {}
-        for batch in _batches(cursor, lead_ids):
-            wanted = ", ".join(["(?)"] * len(batch))
-            found.update(
-                cursor.execute(
-                    f"WITH wanted(id) AS (VALUES {wanted}) "
-                    "SELECT id, (SELECT line + wanted.id - lead_id FROM temp.import_line "
-                    "WHERE lead_id <= wanted.id ORDER BY lead_id DESC LIMIT 1) FROM wanted",
-                    batch,
-                ).fetchall()
-            )
-        return found
 
     def _insert(self, cursor, rows: list[Row]) -> None:
         if not rows:
@@ -476,22 +375,6 @@ class Writer:
         if self._rejects is not None:
             self._rejects.close()
             self._rejects = None
-
-
-def _batches(cursor, items: list):
-    """``items`` in runs one statement can bind: SQLite's limit is 32766 parameters since 3.32
-    and 999 before."""
-    per = max(1, cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
-    for start in range(0, len(items), per):
-        yield items[start : start + per]
-
-
-def _merge(earlier: Row, row: Row) -> None:
-    """A later row of the file updates an earlier one not yet written."""
-    earlier.lead.update(row.lead)
-    have = {(kind, body) for kind, body, _, _ in earlier.notes}
-    earlier.notes = [*earlier.notes, *(n for n in row.notes if (n[0], n[1]) not in have)]
-    earlier.referrer = row.referrer or earlier.referrer
 
 
 def _sql_literal(value) -> str:
