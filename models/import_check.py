@@ -31,23 +31,12 @@ from .schema import Rep
 GOOGLE_SEPARATOR = " ::: "  # Google Contacts puts several values in one cell this way
 
 
-# Fields that callq's own export (and few sheets) carry; checked only when mapped.
-RARE_FIELDS = set(FIELDS) - set(
-    [
-        "name",
-        "first_name",
-        "last_name",
-        "company",
-        "title",
-        "phone",
-        "email",
-        "zone",
-        "industry",
-        "source",
-        "notes",
-        "referred_by",
-    ]
-)
+# Fields that callq's own export (and few sheets) carry; checked only when mapped. The rest are
+# a common sheet's.
+RARE_FIELDS = set(FIELDS) - {
+    "name", "first_name", "last_name", "company", "title", "phone", "email", "zone", "industry",
+    "source", "notes", "referred_by",
+}  # fmt: skip
 _TIMES = ("next_touch_at", "last_contacted_at", "created_at")
 _FLAGS = ("next_touch_fixed", "exhausted")
 _QUESTIONS = ("q_need", "q_afford", "q_authority", "q_approachable", "q_eligible")
@@ -186,7 +175,7 @@ class RowChecker:
 
         value = get("zone")
         if value and value.strip():
-            found = self._zones.get(value) or self._zone(value)
+            found = self.zone_answer(value)
             if found[1] is not None:
                 errors.append((columns["zone"], found[1]))
             lead["zone"] = found[0]
@@ -210,14 +199,14 @@ class RowChecker:
 
         value = get("industry") or self.default_industry
         if value:
-            word, problem = self._industries.get(value) or self._choice("industry", value)
+            word, problem = self.word("industry", value)
             if problem is not None:
                 errors.append((columns.get("industry", "industry"), problem))
             elif word is not None:
                 lead["industry"] = word
         value = get("source") or self.default_source
         if value:
-            word, problem = self._sources.get(value) or self._choice("source", value)
+            word, problem = self.word("source", value)
             if problem is not None:
                 errors.append((columns.get("source", "source"), problem))
             elif word is not None:
@@ -226,7 +215,7 @@ class RowChecker:
         if self.rare:  # fields that callq's own export (and few sheets) carry
             self._rare(values, columns, lead, errors)
         value = get("notes")
-        notes = self._notes(value, columns.get("notes", "notes"), errors) if value else _NO_NOTES
+        notes = self.notes_of(value, columns.get("notes", "notes"), errors) if value else _NO_NOTES
         value = get("referred_by")
         referrer = self._referrer(value, columns, errors) if value else None
 
@@ -239,7 +228,14 @@ class RowChecker:
 
     def zone_answer(self, value: str) -> tuple[str | None, str | None]:
         """(the zone, None) or (None, why not) for a zone cell."""
-        return self._zones.get(value) or self._zone(value)
+        found = self._zones.get(value)
+        if found is None:
+            try:
+                found = (check_zone(value), None)
+            except FieldError as exc:
+                found = (None, exc.reason)
+            self._zones[value] = found
+        return found
 
     def answers(self, key: str) -> dict[str, tuple[str | None, str | None]]:
         """The answers worked out so far for the industry or source column's words."""
@@ -250,20 +246,7 @@ class RowChecker:
         industry or source column."""
         return self.answers(key).get(value) or self._choice(key, value)
 
-    def notes_of(self, text: str, column: str, errors: list) -> list:
-        """The notes a cell gives (its problems added to ``errors``)."""
-        return self._notes(text, column, errors)
-
-    def _zone(self, value: str) -> tuple[str | None, str | None]:
-        try:
-            found = (check_zone(value), None)
-        except FieldError as exc:
-            found = (None, exc.reason)
-        self._zones[value] = found
-        return found
-
     def _choice(self, key: str, value: str) -> tuple[str | None, str | None]:
-        """(the stored word, None), (None, why not), or (None, None) for a blank cell."""
         choices, words, cache = {
             "industry": (INDUSTRIES, INDUSTRY_WORDS, self._industries),
             "source": (self.sources, SOURCE_WORDS, self._sources),
@@ -367,7 +350,8 @@ class RowChecker:
             found = self._reps[name] = rep.id
         return found
 
-    def _notes(self, text: str | None, column: str, errors) -> list:
+    def notes_of(self, text: str | None, column: str, errors: list) -> list:
+        """The notes a cell gives (its problems added to ``errors``)."""
         if not text or not text.strip():
             return []
         author = self.owner_id
