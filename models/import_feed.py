@@ -13,6 +13,7 @@ own export (an owner is looked up, or added, in the database) and for vCards.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import os
 import pickle
@@ -33,6 +34,9 @@ CHUNK_ROWS = 1000  # records read, checked, then written at a time
 # A smaller file is checked here: starting the second process costs more than it saves.
 FORK_FROM_BYTES = 1 << 20
 _LENGTH = struct.Struct("<Q")  # each message: its length, then its pickle
+# Container objects allocated between collections of the youngest generation in the second
+# process (Python's default is 700): a chunk's rows are young objects that live until it is sent.
+CHILD_YOUNG_COLLECTION = 20_000
 
 
 @dataclass(slots=True)
@@ -86,6 +90,11 @@ def _checked_in_child(records: Records, checker: RowChecker) -> Iterator[Chunk]:
 def _child(records: Records, checker: RowChecker, writing: int) -> None:
     """Check every record and send the chunks; then leave at once, running no clean-up of the
     parent's (its database connection, buffered output, exit handlers)."""
+    # The objects copied from the parent are never garbage here: collections skip them (a full
+    # one would walk them all, and copy every page they are on), and the rows, which live
+    # until their chunk is sent, are not walked over and over: a sixth of its time, measured.
+    gc.freeze()
+    gc.set_threshold(CHILD_YOUNG_COLLECTION, *gc.get_threshold()[1:])
     status = 1
     try:
         with open(writing, "wb") as out:
