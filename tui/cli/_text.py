@@ -6,13 +6,17 @@ import shutil
 import textwrap
 
 
+def columns() -> int:
+    """The terminal's width (80 when there is none), at least 40."""
+    return max(shutil.get_terminal_size((80, 24)).columns, 40)
+
+
 def wrap(text: str, first: str, rest: str | None = None) -> str:
     """``text`` wrapped to the terminal (80 columns when there is none), starting after
     ``first``; later lines are indented as wide as ``first`` unless ``rest`` says otherwise."""
-    width = shutil.get_terminal_size((80, 24)).columns
     return textwrap.fill(
         text,
-        width=max(width, 40),
+        width=columns(),
         initial_indent=first,
         subsequent_indent=" " * len(first) if rest is None else rest,
         break_on_hyphens=False,

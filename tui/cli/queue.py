@@ -11,6 +11,7 @@ from models.leads import get_lead, iso
 from models.outcomes import load_rules, log_outcome, undo_last_touch
 from models.queue import queue_view
 
+from ._text import columns, wrap
 from .blocks import print_crashed_note
 from .referrals import print_referral_prompt
 
@@ -175,7 +176,7 @@ def cmd_log(ctx) -> int:
             }
         )
         return 0
-    print(f"next touch: {plan.next_touch_text()} — {plan.reason}")
+    _print_next_touch(plan)
     cap = ctx.settings.attempt_cap
     tries = f"attempt {plan.attempts} of {cap}" if plan.attempts else "attempts reset"
     status = f"; status now {plan.status}" if plan.status_changed else ""
@@ -189,6 +190,16 @@ def cmd_log(ctx) -> int:
     if plan.ask_referral:
         print_referral_prompt(get_lead(plan.lead_id))
     return 0
+
+
+def _print_next_touch(plan) -> None:
+    """When and how, then why: on one line when it fits the terminal, else why on the next."""
+    head = f"next touch: {plan.next_touch_text()}"
+    if len(head) + 3 + len(plan.reason) <= columns():
+        print(f"{head} — {plan.reason}")
+    else:
+        print(head)
+        print(wrap(plan.reason, " " * len("next touch: ")))
 
 
 def cmd_undo(ctx) -> int:
