@@ -7,6 +7,7 @@ listings and the README documents them.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -81,8 +82,10 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
             raise CallqError(f"{path}: cannot read settings ({exc.strerror})") from None
     fields = {f.name: f for f in dataclasses.fields(Settings)}
     for name in values:
-        if name not in fields and not isinstance(values[name], dict):
-            raise CallqError(f"{path}: unknown setting {name!r}")
+        if name not in fields:
+            close = difflib.get_close_matches(name, fields, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise CallqError(f"{path}: unknown setting {name!r}{hint}")
     settings = Settings(**{k: v for k, v in values.items() if k in fields})
     for name, f in fields.items():
         raw = environ.get(f"CALLQ_{name.upper()}")
@@ -115,3 +118,7 @@ def _check_type(value: Any, f: dataclasses.Field, where: str) -> None:
         not isinstance(value, expected) or isinstance(value, bool) and expected is int
     ):
         raise CallqError(f"{where}: setting {f.name} has the wrong type ({value!r})")
+    if f.type == "dict[str, str]":
+        for key, item in value.items():
+            if not isinstance(item, str):
+                raise CallqError(f"{where}: {f.name}.{key} must be text in quotes, not {item!r}")

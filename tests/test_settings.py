@@ -34,7 +34,9 @@ def test_broken_file_names_file_and_line(tmp_path):
     ("text", "env", "message"),
     [
         ("colour = 'red'\n", {}, "unknown setting 'colour'"),
+        ("[kemap]\nnext_lead = 'j'\n", {}, r"unknown setting 'kemap' \(did you mean 'keymap'\?\)"),
         ("attempt_cap = 'many'\n", {}, "attempt_cap has the wrong type"),
+        ("[keymap]\nnext_lead = 5\n", {}, "keymap.next_lead must be text in quotes, not 5"),
         ("", {"CALLQ_ATTEMPT_CAP": "lots"}, "must be a whole number"),
     ],
 )

@@ -73,6 +73,23 @@ class CallqApp(App[int]):
         install_signal_handlers(self)
         if self.notice:
             self.notify(self.notice, timeout=10)
+        if self.settings.keymap:
+            self._check_keymap()
+
+    def _check_keymap(self) -> None:
+        from models.paths import settings_path
+
+        from .keymap import unknown_ids
+
+        unknown = unknown_ids(self.settings.keymap)
+        if unknown:
+            names = ", ".join(unknown)
+            self.notify(
+                f"{settings_path()} [keymap]: no key has the id {names}; ? lists the ids",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     def action_help(self) -> None:
         from .dialogs.help import HelpScreen

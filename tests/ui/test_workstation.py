@@ -164,6 +164,23 @@ async def test_keymap_from_settings_remaps_a_key(demo_db, config_file):
         assert "s Next lead" in screen_text(app).splitlines()[-1]
 
 
+async def test_keymap_naming_an_unknown_id_is_reported(demo_db, config_file):
+    from tests.ui.conftest import context
+    from tui.app import make_app
+
+    config_file.write_text('[keymap]\nnext_lead = "s"\nnxt_lead = "x"\n')
+    app = make_app(context(demo_db))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.2)
+        (warning,) = [n.message for n in app._notifications]
+        assert "[keymap]: no key has the id nxt_lead;" in warning
+        assert "next_lead" not in warning.replace("nxt_lead", "")
+        await pilot.press("s")  # the known id is still remapped
+        await ready(pilot)
+        assert app.screen.queue.cursor == 1
+
+
 async def test_resize_from_200x60_down_to_80x24_keeps_everything_usable(app):
     async with app.run_test(size=(200, 60)) as pilot:
         await ready(pilot)
