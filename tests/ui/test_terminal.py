@@ -231,3 +231,21 @@ def test_a_terminal_that_is_gone_does_not_keep_callq_running(demo_db):
         if master is not None:
             os.close(master)
     assert _draft_body(demo_db) == "Line dropped"
+
+
+def test_an_import_report_wraps_between_words_in_80_columns(tmux, tmp_path):
+    """A person reads the report in an 80-column terminal: long problems, the summary and the
+    error wrap at spaces, each later line indented, never in the middle of a word."""
+    sheet = Path(__file__).parents[1] / "data" / "import" / "linkedin_connections.csv"
+    command = [*CALLQ, "--db", str(tmp_path / "callq.db"), "import", str(sheet)]
+    script = " ".join(map(_quote, command)) + "; echo EXIT=$?; sleep 30"
+    tmux.start("cli", ["sh", "-c", script])
+    rows = tmux.wait_for("cli", "EXIT=").rstrip().splitlines()
+    assert rows[-1] == "EXIT=1"
+    report = rows[rows.index("  notes           ← URL + Connected On") + 1 : -1]
+    starts = (str(sheet), "nothing written: ", "callq: ", "  ")
+    assert report and all(row.startswith(starts) and len(row) <= 80 for row in report), report
+    text = " ".join(row.strip() for row in report)
+    assert "no phone number to suggest one from (give --default-zone or map a zone column)" in text
+    assert "skipped as duplicates 0, rejected 2" in text
+    assert "(and 1 more problem); nothing imported" in text

@@ -69,7 +69,12 @@ def main(argv: list[str] | None = None) -> int:
             return run_workstation(ctx)
         return args.handler(ctx) or 0
     except CallqError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        message = f"{PROG}: {exc}"
+        if sys.stderr.isatty() and "\n" not in message:  # wrapped between words, for a person
+            from ._text import wrap
+
+            message = wrap(message, "", "  ")
+        print(message, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -19,6 +19,7 @@ from models.importing import (
 )
 
 from . import PROG
+from ._text import wrap
 
 PROBLEMS_SHOWN = 200  # on a terminal; --json and a pipe get every one
 
@@ -126,7 +127,7 @@ def cmd_import(ctx) -> int:
             more = report.errors - 1
             raise CallqError(
                 f"{plan.path}:{first.line}: {first.column}: {first.reason}"
-                + (f" (and {more} more problems)" if more else "")
+                + (f" (and {more} more {'problem' if more == 1 else 'problems'})" if more else "")
                 + ("; nothing imported" if not args.dry_run else "")
                 + " (--skip-invalid imports the valid rows)"
             )
@@ -142,11 +143,13 @@ def _print_report(report) -> None:
             print(f"… and {len(report.problems) - shown} more (--json lists every one)")
             break
         label = {"error": "", "warning": "warning: ", "duplicate": "duplicate: "}[problem.kind]
-        print(f"{report.plan.path}:{problem.line}: {problem.column}: {label}{problem.reason}")
+        line = f"{report.plan.path}:{problem.line}: {problem.column}: {label}{problem.reason}"
+        print(wrap(line, "", "  ") if limit is not None else line)
     prefix = "dry run: " if report.dry_run else ""
     if not report.written and not report.dry_run:
         prefix = "nothing written: "
-    print(prefix + report.summary())
+    summary = prefix + report.summary()
+    print(wrap(summary, "", "  ") if sys.stdout.isatty() else summary)
     if report.rejects_file:
         print(f"rejected rows, unchanged: {report.rejects_file}")
 
