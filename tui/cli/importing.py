@@ -102,8 +102,10 @@ def cmd_import(ctx) -> int:
     if args.save_mapping:
         save_mapping(args.save_mapping, plan.mapping, now=ctx.now)
     if not args.json:
+        on_terminal = sys.stdout.isatty()
         for line in plan.describe():
-            print(line)
+            indent = " " * (len(line) - len(line.lstrip()) + 2)
+            print(wrap(line, "", indent) if on_terminal else line)
         if args.save_mapping:
             print(f"saved the mapping as {args.save_mapping!r}")
     if args.preview:
