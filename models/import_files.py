@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import charset_normalizer
+import filetype
 import vobject
 
 from .errors import CallqError
@@ -151,6 +152,32 @@ def not_encoded(path: Path, encoding: Encoding, exc: UnicodeDecodeError, line: i
     return CallqError(
         f"{path}: line {line}: bytes that are not {encoding.label} ({exc.reason}); "
         "give the file's encoding with --encoding"
+    )
+
+
+# Workbooks a sheet may arrive in instead of its CSV export (filetype's names).
+_WORKBOOKS = {"xlsx", "xls", "ods"}
+
+
+def refuse_binary(path: Path) -> None:
+    """Refuse a file that is not text, saying what it is: a workbook, an archive, a PDF. Only a
+    head holding NUL bytes (which text other than UTF-16 never does) or PDF's mark is looked at:
+    some signatures are plain letters ("BM", "MZ", "ID3") that a CSV file may well start with."""
+    with path.open("rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    if b"\x00" not in head and not head.startswith(b"%PDF-"):
+        return
+    found = filetype.guess(head)
+    if found is None:
+        return
+    if found.extension in _WORKBOOKS:
+        raise CallqError(
+            f"{path}: a spreadsheet workbook (.{found.extension}), not a CSV file; save the sheet "
+            "as CSV (UTF-8) from your spreadsheet program and import that"
+        )
+    raise CallqError(
+        f"{path}: a .{found.extension} file ({found.mime}), not text; "
+        "callq imports CSV and vCard files"
     )
 
 

@@ -19,6 +19,7 @@ from .import_files import (
     detect_encoding,
     open_csv,
     read_head,
+    refuse_binary,
     sniff_delimiter,
     sniff_kind,
 )
@@ -111,6 +112,7 @@ def plan_import(path: str | os.PathLike, options: ImportOptions | None = None) -
         raise CallqError(f"{path}: not readable by you")
     if path.stat().st_size == 0:
         raise CallqError(f"{path}: the file is empty")
+    refuse_binary(path)
     encoding = check_encoding_name(options.encoding) if options.encoding else detect_encoding(path)
     head = read_head(path, encoding)
     if sniff_kind(path, head) == "vcard":

@@ -350,6 +350,43 @@ def test_duplicates_across_chunks_are_found(db, rep, tmp_path, monkeypatch):
     assert "line 3" in next(p.reason for p in report.problems if p.kind == "duplicate")
 
 
+def _workbook(path: Path) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as book:  # the parts of an .xlsx a reader looks for first
+        book.writestr("[Content_Types].xml", "<Types/>")
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        ("leads.xlsx", _workbook, r"a spreadsheet workbook \(\.xlsx\), not a CSV file; save the"),
+        ("leads.zip", lambda p: p.write_bytes(b"PK\x03\x04\x14\x00\x00\x00" + b"\x00" * 40),
+         r"a \.zip file \(application/zip\), not text; callq imports CSV and vCard"),
+        ("leads.csv", lambda p: p.write_bytes(b"%PDF-1.7\n1 0 obj\n"), r"a \.pdf file"),
+    ],
+)  # fmt: skip
+def test_a_workbook_or_other_binary_file_is_named_for_what_it_is(db, tmp_path, name, make, message):
+    path = tmp_path / name
+    make(path)
+    with pytest.raises(CallqError, match=rf"{name}: {message}"):
+        plan_import(path)
+    assert Lead.select().count() == 0
+
+
+def test_text_starting_like_a_binary_signature_is_still_read_as_csv(db, rep, tmp_path):
+    # "BM" opens a bitmap, "MZ" a program and "ID3" an MP3 to a signature check alone.
+    path = tmp_path / "no_header.csv"
+    path.write_text("BMW Group\nMZ Holdings\nID3 Media\n")
+    _, report = run(path, rep, overrides=["name=BMW Group"], default_zone="UTC")
+    assert report.imported == 2 and {lead.name for lead in Lead.select()} == {
+        "MZ Holdings",
+        "ID3 Media",
+    }
+
+
 def test_map_and_saved_mapping(db, rep, tmp_path, cli):
     path = tmp_path / "odd.csv"
     path.write_text("Who,Digits,Sector,Where\nAna,+12125550123,Banking,\n")
