@@ -23,6 +23,7 @@ class KeyAction:
     keys: tuple[str, ...]
     action: str
     node: DOMNode
+    remappable: bool  # the binding has an id, which the keymap setting can name
 
     @property
     def key_text(self) -> str:
@@ -46,6 +47,7 @@ def key_actions(screen: Screen) -> list[KeyAction]:
                 "keys": [],
                 "action": binding.action,
                 "node": active.node,
+                "remappable": binding.id is not None,
             },
         )
         display = app.get_key_display(binding)

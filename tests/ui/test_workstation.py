@@ -126,6 +126,12 @@ async def test_help_lists_every_binding_with_its_id(app):
         for binding in type(workstation).BINDINGS:
             assert binding.id in ids
         assert {"help", "quit", "command_palette"} <= ids
+        shown = screen_text(app)
+        assert "Id (for [keymap])" in shown
+        # Textual's own keys (tab moves the focus) have no id a keymap could name.
+        (tab,) = [line for line in shown.splitlines() if "Focus Next" in line]
+        assert "focus_next" not in tab
+        assert "outcome_no_answer" in shown
         await pilot.press("escape")
         assert app.screen is workstation
 

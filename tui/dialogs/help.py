@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -27,9 +28,11 @@ class HelpScreen(ModalScreen[None]):
         table = Table(expand=True, box=None, padding=(0, 1), show_edge=False)
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("Does")
-        table.add_column("Id (for [keymap])", style="dim", no_wrap=True)
+        table.add_column(Text("Id (for [keymap])"), style="dim", no_wrap=True)
         for action in self._actions:
-            table.add_row(action.key_text, action.description, action.id)
+            # Textual's own keys have no id: the keymap cannot move them.
+            keymap_id = action.id if action.remappable else ""
+            table.add_row(action.key_text, action.description, keymap_id)
         with VerticalScroll(id="help-dialog") as dialog:
             dialog.border_title = "Keys"
             dialog.border_subtitle = "Esc closes · remap in config.toml [keymap]"
