@@ -88,8 +88,12 @@ class CallqApp(App[int]):
                 f"{settings_path()} [keymap]: no key has the id {names}; ? lists the ids",
                 severity="warning",
                 timeout=15,
-                markup=False,
             )
+
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=True):
+        """Notifications are plain text: they carry names, notes and paths a person typed, which
+        Textual's markup would drop ("[CFO]") or fail on ("[/]")."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_help(self) -> None:
         from .dialogs.help import HelpScreen

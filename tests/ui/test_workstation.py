@@ -308,3 +308,32 @@ async def test_a_queue_longer_than_a_page_is_counted_after_its_first_rows(tmp_pa
         await ready(pilot)
         assert queue.cursor == expected - 1
         assert f"{expected}of{expected}" in screen_text(app).replace(" ", "")
+
+
+async def test_names_with_brackets_show_as_typed_and_never_break_the_screen(demo_db):
+    """Square brackets are Textual's markup: "[CFO]" would vanish and "[/]" would crash the
+    workstation as soon as an outcome dialog or a notification named the lead."""
+    from models.db import close_database, open_database
+    from models.schema import Lead
+    from tests.ui.conftest import context
+    from tui.app import make_app
+    from tui.dialogs.note_editor import NoteEditor
+    from tui.dialogs.outcome import OutcomeDialog
+
+    name = "Bad [/] Name [CFO]"
+    open_database(demo_db)
+    Lead.update(name=name).execute()
+    close_database()
+    app = make_app(context(demo_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("1")
+        await until(pilot, lambda: isinstance(app.screen, OutcomeDialog))
+        assert f"No answer — {name}" in screen_text(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: any(name in n.message for n in app._notifications))
+        await ready(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NoteEditor))
+        assert f"Note on {name}" in screen_text(app)
+        await pilot.press("escape")

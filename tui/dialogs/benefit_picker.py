@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -43,7 +44,7 @@ class BenefitPicker(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="benefit-dialog", classes="dialog") as dialog:
-            dialog.border_title = f"Benefit statement — {self.name_}"
+            dialog.border_title = Content(f"Benefit statement — {self.name_}")
             dialog.border_subtitle = "type to filter · ↑↓ choose · Enter inserts · Esc cancels"
             yield Input(placeholder="type words to filter", id="benefit-filter")
             yield OptionList(id="benefit-options")
@@ -103,7 +104,7 @@ class BenefitPicker(ModalScreen):
                 '(callq benefit add "…" --industry …).'
             )
         elif not self.shown:
-            status.update(f"No statement holds {typed.strip()!r}; of {total} in the library.")
+            status.update(Text(f"No statement holds {typed.strip()!r}; of {total} in the library."))
         else:
             status.update(f"{len(self.shown)} of {total}")
 

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -37,7 +38,7 @@ class CallbackDialog(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="callback-dialog", classes="dialog") as dialog:
-            dialog.border_title = f"{self.label} — {self.entry.name}"
+            dialog.border_title = Content(f"{self.label} — {self.entry.name}")
             dialog.border_subtitle = "Enter saves · ctrl+t their/your time · Esc cancels"
             yield Static("When did they ask you to call?", id="callback-question")
             yield Static(id="callback-zone")

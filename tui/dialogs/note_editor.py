@@ -3,10 +3,12 @@ rep types, so a dropped connection loses at most the last half second."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
@@ -63,7 +65,7 @@ class NoteEditor(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog") as dialog:
-            dialog.border_title = f"Note on {self.lead_name}"
+            dialog.border_title = Content(f"Note on {self.lead_name}")
             dialog.border_subtitle = "ctrl+s save · ctrl+t kind · Esc close (draft kept)"
             yield Static(id="note-kind")
             # Typing starts at once: what is typed before the draft has been read is kept and
@@ -95,7 +97,7 @@ class NoteEditor(ModalScreen[bool]):
 
     def watch_status(self, status: str) -> None:
         for label in self.query("#note-status").results(Static):
-            label.update(status)
+            label.update(Text(status))
 
     # -- loading ------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -77,7 +78,7 @@ class OutcomeDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="outcome-dialog", classes="dialog") as dialog:
-            dialog.border_title = f"{self.label} — {self.entry.name}"
+            dialog.border_title = Content(f"{self.label} — {self.entry.name}")
             dialog.border_subtitle = "Enter saves · Esc cancels"
             yield Static("Working out the next touch…", id="outcome-plan")
 

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -79,7 +80,7 @@ class QualifyDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="qualify-dialog", classes="dialog") as dialog:
-            dialog.border_title = f"Qualify — {self.lead_name}"
+            dialog.border_title = Content(f"Qualify — {self.lead_name}")
             dialog.border_subtitle = "y/n/u answer · ↑↓ Tab move · ctrl+s saves · Esc cancels"
             yield Vertical(id="qualify-questions")
             with Horizontal(id="qualify-fields"):

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -44,7 +45,7 @@ class ReferralForm(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="referral-dialog", classes="dialog") as dialog:
-            dialog.border_title = f"Referred by {self.referrer_name}"
+            dialog.border_title = Content(f"Referred by {self.referrer_name}")
             dialog.border_subtitle = "Enter next field / saves · ctrl+s saves · Esc cancels"
             for key, label in FIELDS:
                 yield Label(label)

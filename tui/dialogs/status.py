@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -44,7 +45,7 @@ class StatusDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="status-dialog", classes="dialog") as dialog:
-            dialog.border_title = f"{self.lead_name} → {STATUSES[self.to_status]}"
+            dialog.border_title = Content(f"{self.lead_name} → {STATUSES[self.to_status]}")
             dialog.border_subtitle = "Enter saves · Esc cancels"
             if self.asks_value:
                 yield Label("Deal value (e.g. 12000 or 12,000.50)")
