@@ -19,6 +19,7 @@ from .catalog import INDUSTRIES, check_choice
 from .db import write_transaction
 from .errors import FieldError, NotFound
 from .leads import get_lead, iso
+from .printable import one_line
 from .schema import BenefitStatement, Note, Rep, Touch
 
 KEEP: Any = object()  # leave this field as it is
@@ -37,7 +38,7 @@ class Choice:
 
 
 def _clean_body(text: str) -> str:
-    body = " ".join(str(text or "").split())
+    body = one_line(" ".join(str(text or "").split()), "text")
     if not body:
         raise FieldError("text", "the benefit statement is empty")
     if len(body) > MAX_BODY:
@@ -52,7 +53,7 @@ def _clean_industry(value: str | None) -> str | None:
 
 
 def _clean_product(value: str | None) -> str:
-    product = " ".join(str(value or "").split())
+    product = one_line(" ".join(str(value or "").split()), "product")
     if len(product) > MAX_PRODUCT:
         raise FieldError("product", f"at most {MAX_PRODUCT} characters")
     return product

@@ -26,6 +26,7 @@ from .import_report import Problem
 from .leads import EMAIL, clean_lead_fields
 from .phone_templates import PhoneReader
 from .phones import check_zone
+from .printable import lines, one_line
 from .schema import Rep
 
 GOOGLE_SEPARATOR = " ::: "  # Google Contacts puts several values in one cell this way
@@ -127,19 +128,17 @@ class RowChecker:
         errors: list[tuple[str, str]] = []
         get = values.get
 
-        name = (get("name") or "").strip()
-        if not name:
-            name = f"{(get('first_name') or '').strip()} {(get('last_name') or '').strip()}".strip()
+        name = self._line(values, columns, "name", errors)
+        if not name and not (get("name") or "").strip():
+            first = self._line(values, columns, "first_name", errors)
+            name = f"{first} {self._line(values, columns, 'last_name', errors)}".strip()
             if not name:
                 column = columns.get("name") or columns.get("first_name") or "name"
                 errors.append((column, "no name"))
         lead: dict[str, Any] = {"name": name}
-        value = get("company")
-        if value:
-            lead["company"] = value.strip()
-        value = get("title")
-        if value:
-            lead["title"] = value.strip()
+        for key in ("company", "title"):
+            if get(key):
+                lead[key] = self._line(values, columns, key, errors)
 
         phone = get("phone")
         phone = phone.strip() if phone else ""
@@ -288,7 +287,7 @@ class RowChecker:
                 self._set_choice(lead, errors, columns, key, values[key], QUALIFICATION_ANSWERS)
         for key in _TEXTS:
             if values.get(key):
-                lead[key] = values[key].strip()
+                lead[key] = self._line(values, columns, key, errors)
         for key in _TIMES:
             if key not in columns:
                 continue  # not in this file: the default stands
@@ -337,6 +336,15 @@ class RowChecker:
         if values.get("owner"):
             lead["owner_id"] = self._rep(values["owner"].strip())
 
+    @staticmethod
+    def _line(values: dict[str, str], columns, key: str, errors: list) -> str:
+        """A one-line text cell, stripped ("" when it holds a control character: reported)."""
+        try:
+            return one_line(values.get(key) or "", key)
+        except FieldError as exc:
+            errors.append((columns.get(key, key), exc.reason))
+            return ""
+
     def _set_choice(self, lead, errors, columns, key, value, choices) -> None:
         try:
             lead[key] = check_choice(value, choices, key)
@@ -378,9 +386,16 @@ class RowChecker:
                     # A name: the writer looks it up (or adds the rep), for rows may be
                     # checked where the database is out of reach.
                     who = str(item["author"]) if item.get("author") else author
-                    notes.append((kind, str(item["body"]), who, at))
+                    try:
+                        notes.append((kind, lines(str(item["body"]), "notes"), who, at))
+                    except FieldError as exc:
+                        errors.append((column, exc.reason))
                 return notes
-        return [("general", stripped.replace("\r\n", "\n"), author, created)]
+        try:
+            return [("general", lines(stripped, "notes"), author, created)]
+        except FieldError as exc:
+            errors.append((column, exc.reason))
+            return []
 
     def _referrer(self, text: str | None, columns, errors) -> str | None:
         if not text or not text.strip():

@@ -20,6 +20,7 @@ from .import_check import GOOGLE_SEPARATOR, Row, RowChecker
 from .import_keys import FileKeys
 from .import_write import COMMON_COLUMNS, EMAIL, PHONE
 from .leads import EMAIL as EMAIL_SHAPE
+from .printable import has_control
 
 Record = tuple[int, list[str], str | None]  # (line, cells, text as written when kept)
 
@@ -108,6 +109,10 @@ class SheetChecker:
         if "referred_by" in at:
             whole.update(i for i, value in enumerate(column("referred_by")) if value)
 
+        texts = [values for key in _ONE_LINE if (values := column(key)) is not None]
+        if has_control(list(itertools.chain.from_iterable(texts))):  # rare: found row by row
+            for values in texts:
+                whole.update(i for i, value in enumerate(values) if has_control([value]))
         names = self._names(column, n)
         whole.update(i for i, name in enumerate(names) if not name)
         companies, titles = (
@@ -258,3 +263,6 @@ class SheetChecker:
 
 
 _KEYS = operator.itemgetter(PHONE, EMAIL)
+# Text columns a row gives as one line: one with a control character (a line break, an escape)
+# is checked whole, which reports it or makes it one line.
+_ONE_LINE = ("name", "first_name", "last_name", "company", "title")

@@ -12,6 +12,7 @@ from .catalog import CHANNELS, DEFAULT_INDUSTRY, INDUSTRIES, SOURCES, STATUSES, 
 from .db import write_transaction
 from .errors import FieldError, NotFound
 from .phones import check_zone, national, normalise_phone, suggest_zone
+from .printable import one_line
 from .schema import Lead, Rep
 from .windows import check_window
 
@@ -51,13 +52,13 @@ def clean_lead_fields(
         if key not in EDITABLE:
             raise FieldError(key, "not a lead field")
     if "name" in raw or not partial:
-        name = (raw.get("name") or "").strip()
+        name = one_line(str(raw.get("name") or ""), "name")
         if not name:
             raise FieldError("name", "a lead needs a name")
         out["name"] = name
     for key in ("company", "title"):
         if key in raw:
-            out[key] = (raw[key] or "").strip()
+            out[key] = one_line(str(raw[key] or ""), key)
     if raw.get("phone"):
         out["phone"] = normalise_phone(str(raw["phone"]), region)
     elif "phone" in raw:

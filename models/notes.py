@@ -7,6 +7,7 @@ from .catalog import NOTE_KINDS, check_choice
 from .db import write_transaction
 from .errors import FieldError
 from .leads import get_lead, iso
+from .printable import lines
 from .schema import Note, Rep
 
 
@@ -16,7 +17,7 @@ def add_note(
     """Save a note on a lead."""
     now = clock.resolve(now)
     kind = check_choice(kind, NOTE_KINDS, "kind")
-    text = body.strip()
+    text = lines(body.strip(), "text")
     if not text:
         raise FieldError("text", "the note is empty")
     with write_transaction():
@@ -83,7 +84,8 @@ def publish_draft(lead_id: int, *, author: Rep | None = None, now=None) -> Note 
         if not draft.body.strip():
             draft.delete_instance()
             return None
-        draft.body, draft.is_draft, draft.updated_at = draft.body.strip(), False, now
+        body = lines(draft.body.strip(), "text")  # refused: the draft stays as it is
+        draft.body, draft.is_draft, draft.updated_at = body, False, now
         draft.save()
         return draft
 

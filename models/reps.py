@@ -7,6 +7,7 @@ import getpass
 import pendulum
 
 from . import clock
+from .printable import one_line
 from .schema import Rep
 
 
@@ -20,7 +21,7 @@ def os_user() -> str:
 
 def current_rep(name: str | None = None, *, now=None) -> Rep:
     """The rep called ``name`` (default: the OS user), created on first use."""
-    name = (name or os_user()).strip() or os_user()
+    name = one_line(name or "", "rep") or os_user()
     rep = Rep.get_or_none(Rep.name == name)
     if rep is None:
         rep, _ = Rep.get_or_create(name=name, defaults={"created_at": clock.resolve(now)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import clock
 from .catalog import STATUSES, check_choice
+from .printable import one_line
 from .schema import Lead, Rep, StatusChange
 
 
@@ -19,6 +20,7 @@ def change_status(
     """
     now = clock.resolve(now)
     to_status = check_choice(to_status, STATUSES, "status")
+    reason = one_line(reason or "", "reason")
     if lead.status == to_status:
         return None
     change = StatusChange.create(

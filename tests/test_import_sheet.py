@@ -30,6 +30,8 @@ def _mostly(good: list[str], bad: list[str]):
         st.sampled_from(good),
         st.sampled_from(bad + ["", "  "]),
         st.text(alphabet=st.sampled_from(list("ab +12@./é")), max_size=10),
+        # A control character: a tab or line break (made a space) or an escape (refused).
+        st.text(alphabet=st.sampled_from(list("ab \t\n\r\x1b\x07")), min_size=1, max_size=6),
     )
 
 
@@ -59,7 +61,7 @@ COLUMNS = {
     "Source": _mostly(["referral", "Trade Show", ""], ["carrier pigeon"]),
     "Notes": _mostly(
         ["", "Asked for pricing", '[{"body": "Called", "kind": "objection"}]'],
-        ['[{"body": "x", "kind": "nonsense"}]'],
+        ['[{"body": "x", "kind": "nonsense"}]', '[{"body": "\\u001b[2J"}]'],
     ),
     "Referred By": st.sampled_from(["", "", "", "ana@example.com", "+1 212 555 0134", "x"]),
 }
