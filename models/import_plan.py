@@ -25,6 +25,7 @@ from .import_files import (
 )
 from .import_formats import Mapping, apply_overrides, check_usable, detect_mapping, header_score
 from .import_rows import VCARD_FIELDS
+from .printable import one_line
 from .schema import ImportMapping
 
 DUPLICATE_POLICIES = {
@@ -164,7 +165,7 @@ def _delimiter(given: str | None) -> str | None:
 def save_mapping(name: str, mapping: Mapping, *, now=None) -> None:
     """Keep ``mapping`` under ``name`` (replacing one of that name)."""
     now = clock.resolve(now)
-    name = name.strip()
+    name = one_line(name, "--save-mapping")
     if not name:
         raise CallqError("--save-mapping: give the mapping a name")
     existing = ImportMapping.get_or_none(ImportMapping.name == name)

@@ -19,6 +19,7 @@ from .catalog import STATUSES, check_choice
 from .db import write_transaction
 from .errors import CallqError, FieldError
 from .leads import get_lead, iso, money
+from .printable import one_line
 from .schema import Lead, Rep, StatusChange
 from .status import change_status
 
@@ -210,7 +211,7 @@ def qualify(
     if likelihood is not KEEP:
         changes["likelihood"] = parse_likelihood(likelihood)
     if timing is not KEEP:
-        text = (timing or "").strip()
+        text = one_line(timing or "", "timing")
         if len(text) > MAX_TIMING:
             raise FieldError("timing", f"at most {MAX_TIMING} characters")
         changes["purchase_timing"] = text or None

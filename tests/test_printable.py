@@ -67,6 +67,15 @@ def test_benefit_statements_and_status_reasons_are_checked(db, rep, now):
     assert get_lead(lead.id).status == "lead"
 
 
+def test_purchase_timing_is_checked(db, rep, now):
+    from models.pipeline import qualify
+
+    lead = add_lead({"name": "Ana Silva", **NY}, now=now)
+    with pytest.raises(FieldError, match="timing: holds an escape"):
+        qualify(lead.id, timing=f"Q3{ESCAPE}", rep=rep, now=now)
+    assert get_lead(lead.id).purchase_timing is None
+
+
 def test_the_command_line_refuses_an_escape_with_the_field_named(cli):
     result = cli("lead", "add", f"Evil{ESCAPE}", "--zone", "UTC")
     assert result.code == 1
