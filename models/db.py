@@ -61,13 +61,38 @@ def close_database() -> None:
         db.close()
 
 
+# What SQLite says when the machine, not callq, stops a write → what the rep can do about it.
+_REFUSED_WRITES = {
+    "database or disk is full": "the disk is full; free some space and try again",
+    "disk I/O error": "the disk reported an I/O error",
+    "attempt to write a readonly database": "the database file is read-only",
+    "database is locked": "another program kept the database busy for over 15 s; try again",
+}
+
+
+@contextlib.contextmanager
 def write_transaction(db: peewee.Database | None = None):
     """A transaction for read-then-write work: IMMEDIATE on SQLite, so it waits for the lock
-    up front instead of failing midway when another process writes."""
+    up front instead of failing midway when another process writes. A write the machine
+    refuses (a full disk) is undone whole and raised as a :class:`CallqError` saying why."""
     db = db or database.obj
     if isinstance(db, peewee.SqliteDatabase):
-        return db.atomic(lock_type="IMMEDIATE")
-    return db.atomic()
+        atomic = db.atomic(lock_type="IMMEDIATE")
+    else:
+        atomic = db.atomic()
+    try:
+        with atomic:
+            yield atomic
+    except (sqlite3.OperationalError, peewee.OperationalError) as exc:
+        # SQLite rolls back by itself on a full disk, so peewee's own ROLLBACK then fails
+        # ("no transaction is active"): the first error of the chain is the one that matters.
+        first = exc
+        while isinstance(first.__context__, (sqlite3.Error, peewee.PeeweeException)):
+            first = first.__context__
+        why = _REFUSED_WRITES.get(str(first))
+        if why is None:
+            raise
+        raise CallqError(f"{db.database}: {why} (SQLite: {first}); nothing was written") from None
 
 
 def _open_sqlite(path: Path) -> peewee.SqliteDatabase:

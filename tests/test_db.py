@@ -204,3 +204,36 @@ def test_write_transaction_waits_for_another_writer_instead_of_failing(db):
     thread.join()
     assert errors == []
     assert Lead.get_by_id(1).attempts == 2
+
+
+def test_a_full_disk_undoes_the_whole_import_and_says_so(db, tmp_path):
+    from models.importing import ImportOptions, plan_import, run_import
+
+    sheet = tmp_path / "leads.csv"
+    sheet.write_text("Name,Phone\n" + "".join(f"Lead {i},+1212555{i:04d}\n" for i in range(3000)))
+    pages = db.execute_sql("PRAGMA page_count").fetchone()[0]
+    db.execute_sql(f"PRAGMA max_page_count = {pages + 10}")  # the disk fills up midway
+    options = ImportOptions(default_zone="UTC")
+    with pytest.raises(CallqError, match=r"the disk is full; free some space.*nothing was written"):
+        run_import(plan_import(sheet, options), options, now=NOW)
+    db.execute_sql("PRAGMA max_page_count = 4294967294")
+    assert Lead.select().count() == 0
+
+
+def test_a_write_sqlite_undid_by_itself_reports_why_not_the_failed_rollback(db):
+    # On a full disk SQLite rolls the transaction back itself; peewee's ROLLBACK then fails
+    # with "no transaction is active", which must not hide the reason.
+    reason = r"the disk is full.*\(SQLite: database or disk is full\)"
+    with pytest.raises(CallqError, match=reason), write_transaction():
+        Rep.create(name="ben", created_at=NOW)
+        db.execute_sql("ROLLBACK")
+        raise sqlite3.OperationalError("database or disk is full")
+    assert not Rep.select().where(Rep.name == "ben").exists()
+    with write_transaction():  # the connection is usable again
+        Rep.create(name="cleo", created_at=NOW)
+    assert Rep.select().where(Rep.name == "cleo").exists()
+
+
+def test_a_programming_error_in_a_write_is_not_dressed_up(db):
+    with pytest.raises(peewee.OperationalError, match="no such table"), write_transaction():
+        db.execute_sql("SELECT * FROM no_such_table")
