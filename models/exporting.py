@@ -67,6 +67,9 @@ def export_to_file(fmt: str, path: str | os.PathLike, *, now=None) -> int:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             count = export(fmt, handle, now=now)
         os.replace(partial, path)
+    except OSError as exc:  # a full disk, most often: nothing is left behind
+        partial.unlink(missing_ok=True)
+        raise CallqError(f"{path}: cannot write ({exc.strerror}); nothing exported") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

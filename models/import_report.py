@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .errors import CallqError
+
 if TYPE_CHECKING:
     from .import_plan import ImportPlan
 
@@ -41,9 +43,28 @@ class ProblemLog:
         if len(self._first) < self.keep:
             self._first.append(problem)
             return
-        if self._spill is None:
-            self._spill = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by close()
-        self._spill.write(json.dumps(problem.as_dict()) + "\n")
+        try:
+            if self._spill is None:
+                self._spill = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by close()
+            self._spill.write(json.dumps(problem.as_dict()) + "\n")
+        except OSError as exc:
+            raise self._cannot_keep(exc) from None
+
+    def flush(self) -> None:
+        """Write out the problems waiting in the temporary file (before the import commits:
+        a full disk then stops it, rather than the report after it)."""
+        if self._spill is not None:
+            try:
+                self._spill.flush()
+            except OSError as exc:
+                raise self._cannot_keep(exc) from None
+
+    @staticmethod
+    def _cannot_keep(exc: OSError) -> CallqError:
+        return CallqError(
+            f"{tempfile.gettempdir()}: cannot keep the list of problems ({exc.strerror}); "
+            "nothing imported"
+        )
 
     def __iter__(self) -> Iterator[Problem]:
         yield from self._first

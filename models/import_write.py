@@ -10,6 +10,7 @@ import operator
 import sqlite3
 from typing import TYPE_CHECKING
 
+from .errors import CallqError
 from .fields import to_db
 from .import_check import Findings, Row
 from .import_duplicates import report_duplicates, sort_out
@@ -176,12 +177,18 @@ class Writer:
             add(problem)
         if not self.keep_rejects or not found.rejects:
             return
-        if self._rejects is None:
-            report.rejects_file = rejects_path(report.plan.path)
-            codec = self.rejects_encoding.codec if self.rejects_encoding else "utf-8"
-            self._rejects = create_private(report.rejects_file, encoding=codec, newline="")
-            self._rejects.write(self.rejects_header)
-        self._rejects.writelines(found.rejects)
+        try:
+            if self._rejects is None:
+                report.rejects_file = rejects_path(report.plan.path)
+                codec = self.rejects_encoding.codec if self.rejects_encoding else "utf-8"
+                self._rejects = create_private(report.rejects_file, encoding=codec, newline="")
+                self._rejects.write(self.rejects_header)
+            self._rejects.writelines(found.rejects)
+        except OSError as exc:  # a full disk: the import is rolled back, the file removed
+            raise CallqError(
+                f"{report.rejects_file}: cannot write the rejected rows ({exc.strerror}); "
+                "nothing imported"
+            ) from None
 
     def write(self, rows: list[Row]) -> None:
         """Write a chunk of rows, in the file's order."""
@@ -359,13 +366,29 @@ class Writer:
         cursor.execute("DELETE FROM temp.import_line")
         cursor.execute("DELETE FROM temp.import_referrer")
 
+    def keep_rejects_file(self) -> None:
+        """Write the rejects file out and close it, inside the transaction: a disk too full to
+        hold it stops the import before anything is committed."""
+        if self._rejects is None:
+            return
+        try:
+            self._rejects.close()
+        except OSError as exc:
+            raise CallqError(
+                f"{self.report.rejects_file}: cannot write the rejected rows ({exc.strerror}); "
+                "nothing imported"
+            ) from None
+        finally:
+            self._rejects = None
+
     def discard_rejects(self) -> None:
         if self._rejects is not None:
-            self._rejects.close()
+            with contextlib.suppress(OSError):  # a full disk: the file goes all the same
+                self._rejects.close()
             self._rejects = None
-            if self.report.rejects_file is not None:
-                self.report.rejects_file.unlink(missing_ok=True)
-                self.report.rejects_file = None
+        if self.report.rejects_file is not None:
+            self.report.rejects_file.unlink(missing_ok=True)
+            self.report.rejects_file = None
 
     def close(self) -> None:
         if self._cache_before is not None:
@@ -373,7 +396,8 @@ class Writer:
                 self._cursor.execute(f"PRAGMA cache_size = {int(self._cache_before)}")
             self._cache_before = None
         if self._rejects is not None:
-            self._rejects.close()
+            with contextlib.suppress(OSError):
+                self._rejects.close()
             self._rejects = None
 
 

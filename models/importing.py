@@ -143,6 +143,8 @@ def run_import(
                 problems=len(report.problems),
             )
             writer.restore_indexes()
+            writer.keep_rejects_file()
+            report.problems.flush()
             report.written = True
     except _RollBack:
         writer.discard_rejects()
