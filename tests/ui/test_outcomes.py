@@ -140,3 +140,40 @@ async def test_undo_puts_the_last_outcome_back(app):
         assert restored.attempts == original.attempts
         await ready(pilot)
         assert any("Undone: no answer" in note.message for note in app._notifications)
+
+
+async def test_an_outcome_the_database_refuses_keeps_the_lead_and_says_why(
+    demo_db, monkeypatch
+):
+    """Another program holds the database past the busy timeout (shortened here): the outcome
+    is not logged, the rep is told why, and the cursor stays on the lead to try again."""
+    import sqlite3
+
+    import models.db
+    from tests.ui.conftest import context
+    from tui.app import make_app
+
+    monkeypatch.setitem(models.db.PRAGMAS, "busy_timeout", 200)
+    app = make_app(context(demo_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        workstation = app.screen
+        lead = workstation.queue.entry
+        before = touches_for(lead.lead_id)
+        other = sqlite3.connect(demo_db)
+        other.execute("BEGIN IMMEDIATE")  # another callq writing, for longer than we wait
+        try:
+            await pilot.press("1")
+            dialog = await _dialog(pilot, workstation)
+            await until(pilot, lambda: dialog.plan is not None)
+            await pilot.press("enter")
+            await until(pilot, lambda: any("Not done" in n.title for n in app._notifications))
+        finally:
+            other.rollback()
+            other.close()
+        (refused,) = [n.message for n in app._notifications if n.title == "Not done"]
+        assert "database is locked" in refused and "nothing was written" in refused
+        await until(pilot, lambda: workstation.queue.loaded)
+        await pilot.pause(0.2)
+        assert workstation.queue.entry.lead_id == lead.lead_id
+        assert touches_for(lead.lead_id) == before

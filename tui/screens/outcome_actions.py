@@ -102,7 +102,8 @@ class OutcomeActions:
 
         def after() -> None:
             self.detail.forget()
-            self.queue.reload(keep_lead=next_lead)
+            # Not logged (the disk full, the database held by another program): stay on it.
+            self.queue.reload(keep_lead=next_lead if logged else entry.lead_id)
             self.timer.reload()
             if logged.get("ask"):
                 self._ask_referral(entry, logged["touch_id"])
