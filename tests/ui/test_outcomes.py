@@ -142,9 +142,7 @@ async def test_undo_puts_the_last_outcome_back(app):
         assert any("Undone: no answer" in note.message for note in app._notifications)
 
 
-async def test_an_outcome_the_database_refuses_keeps_the_lead_and_says_why(
-    demo_db, monkeypatch
-):
+async def test_an_outcome_the_database_refuses_keeps_the_lead_and_says_why(demo_db, monkeypatch):
     """Another program holds the database past the busy timeout (shortened here): the outcome
     is not logged, the rep is told why, and the cursor stays on the lead to try again."""
     import sqlite3
