@@ -7,7 +7,6 @@ listings and the README documents them.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -83,6 +82,8 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
     fields = {f.name: f for f in dataclasses.fields(Settings)}
     for name in values:
         if name not in fields:
+            import difflib  # only for this message: not on every start
+
             close = difflib.get_close_matches(name, fields, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise CallqError(f"{path}: unknown setting {name!r}{hint}")
