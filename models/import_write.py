@@ -185,10 +185,7 @@ class Writer:
                 self._rejects.write(self.rejects_header)
             self._rejects.writelines(found.rejects)
         except OSError as exc:  # a full disk: the import is rolled back, the file removed
-            raise CallqError(
-                f"{report.rejects_file}: cannot write the rejected rows ({exc.strerror}); "
-                "nothing imported"
-            ) from None
+            raise self._cannot_write_rejects(exc) from None
 
     def write(self, rows: list[Row]) -> None:
         """Write a chunk of rows, in the file's order."""
@@ -374,12 +371,15 @@ class Writer:
         try:
             self._rejects.close()
         except OSError as exc:
-            raise CallqError(
-                f"{self.report.rejects_file}: cannot write the rejected rows ({exc.strerror}); "
-                "nothing imported"
-            ) from None
+            raise self._cannot_write_rejects(exc) from None
         finally:
             self._rejects = None
+
+    def _cannot_write_rejects(self, exc: OSError) -> CallqError:
+        return CallqError(
+            f"{self.report.rejects_file}: cannot write the rejected rows ({exc.strerror}); "
+            "nothing imported"
+        )
 
     def discard_rejects(self) -> None:
         if self._rejects is not None:
