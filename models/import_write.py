@@ -10,13 +10,12 @@ import operator
 import sqlite3
 from typing import TYPE_CHECKING
 
-from .errors import CallqError
 from .fields import to_db
 from .import_check import Findings, Row
 from .import_duplicates import report_duplicates, sort_out
-from .import_files import Encoding, create_private, rejects_path
 from .import_indexes import RARE_ROW_INDEXES, SetAside
 from .import_keys import KnownKeys
+from .import_rejects import RejectsFile
 from .import_report import ImportReport, Problem
 from .schema import Lead, Rep, database
 
@@ -67,12 +66,10 @@ class Writer:
         self.report = report
         self.policy = options.duplicates
         self.keep_rejects = options.skip_invalid and not options.dry_run
+        self.rejects = RejectsFile(report)
         self.owner_id = owner.id if owner is not None else None
         self.now = now
         self.now_db = to_db(now)
-        self.rejects_header = ""
-        self.rejects_encoding: Encoding | None = None
-        self._rejects = None
         self._cursor = None
         self._cache_before: int | None = None  # the connection's page cache, put back by close()
         self._next_id = 0
@@ -177,15 +174,7 @@ class Writer:
             add(problem)
         if not self.keep_rejects or not found.rejects:
             return
-        try:
-            if self._rejects is None:
-                report.rejects_file = rejects_path(report.plan.path)
-                codec = self.rejects_encoding.codec if self.rejects_encoding else "utf-8"
-                self._rejects = create_private(report.rejects_file, encoding=codec, newline="")
-                self._rejects.write(self.rejects_header)
-            self._rejects.writelines(found.rejects)
-        except OSError as exc:  # a full disk: the import is rolled back, the file removed
-            raise self._cannot_write_rejects(exc) from None
+        self.rejects.write(found.rejects)
 
     def write(self, rows: list[Row]) -> None:
         """Write a chunk of rows, in the file's order."""
@@ -363,42 +352,12 @@ class Writer:
         cursor.execute("DELETE FROM temp.import_line")
         cursor.execute("DELETE FROM temp.import_referrer")
 
-    def keep_rejects_file(self) -> None:
-        """Write the rejects file out and close it, inside the transaction: a disk too full to
-        hold it stops the import before anything is committed."""
-        if self._rejects is None:
-            return
-        try:
-            self._rejects.close()
-        except OSError as exc:
-            raise self._cannot_write_rejects(exc) from None
-        finally:
-            self._rejects = None
-
-    def _cannot_write_rejects(self, exc: OSError) -> CallqError:
-        return CallqError(
-            f"{self.report.rejects_file}: cannot write the rejected rows ({exc.strerror}); "
-            "nothing imported"
-        )
-
-    def discard_rejects(self) -> None:
-        if self._rejects is not None:
-            with contextlib.suppress(OSError):  # a full disk: the file goes all the same
-                self._rejects.close()
-            self._rejects = None
-        if self.report.rejects_file is not None:
-            self.report.rejects_file.unlink(missing_ok=True)
-            self.report.rejects_file = None
-
     def close(self) -> None:
         if self._cache_before is not None:
             with contextlib.suppress(sqlite3.Error):  # never hide the error that ended the run
                 self._cursor.execute(f"PRAGMA cache_size = {int(self._cache_before)}")
             self._cache_before = None
-        if self._rejects is not None:
-            with contextlib.suppress(OSError):
-                self._rejects.close()
-            self._rejects = None
+        self.rejects.close()
 
 
 def _sql_literal(value) -> str:

@@ -13,7 +13,8 @@ This module is the entry point; the work is done by role: :mod:`models.import_pl
 the plan, saved mappings), :mod:`models.import_rows` (reading records),
 :mod:`models.import_check` (validating rows), :mod:`models.import_sheet` (a common sheet's,
 a chunk at a time), :mod:`models.import_feed` (checking them in a second process),
-:mod:`models.import_write` (writing them) and :mod:`models.import_report` (what a run found).
+:mod:`models.import_write` (writing them), :mod:`models.import_rejects` (the rejects file) and
+:mod:`models.import_report` (what a run found).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def run_import(
                 records = vcard_rows(plan, checker)
             else:
                 records = csv_rows(plan, checker, keep_text)
-            writer.rejects_header, writer.rejects_encoding = records.header_text, plan.encoding
+            writer.rejects.header, writer.rejects.encoding = records.header_text, plan.encoding
             # Closed on the way out, so an error here also stops a process checking them.
             chunks = checked_chunks(records, checker, size=total)
             with contextlib.closing(chunks):
@@ -143,13 +144,13 @@ def run_import(
                 problems=len(report.problems),
             )
             writer.restore_indexes()
-            writer.keep_rejects_file()
+            writer.rejects.keep()
             report.problems.flush()
             report.written = True
     except _RollBack:
-        writer.discard_rejects()
+        writer.rejects.discard()
     except BaseException:
-        writer.discard_rejects()
+        writer.rejects.discard()
         raise
     finally:
         writer.close()
