@@ -12,11 +12,9 @@ from pathlib import Path
 from . import clock
 from .db import write_transaction
 from .errors import CallqError
+from .import_encoding import Encoding, check_encoding_name, detect_encoding
 from .import_files import (
     DELIMITER_NAMES,
-    Encoding,
-    check_encoding_name,
-    detect_encoding,
     open_csv,
     read_head,
     refuse_binary,

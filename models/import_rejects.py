@@ -8,7 +8,8 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from .errors import CallqError
-from .import_files import Encoding, create_private, rejects_path
+from .import_encoding import Encoding
+from .import_files import create_private, rejects_path
 
 if TYPE_CHECKING:
     from .import_report import ImportReport

@@ -9,7 +9,8 @@ import operator
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from .import_files import CsvSource, open_csv, open_text, vcards
+from .import_encoding import open_text
+from .import_files import CsvSource, open_csv, vcards
 from .import_formats import FIELDS, Mapping
 from .import_sheet import SheetChecker
 
