@@ -5,12 +5,13 @@ when the import began, and those of the file's rows so far. A Bloom filter may w
 "there" (1% at two million keys, fewer below), never wrongly "not there": a row whose phone and
 email neither has is surely no duplicate, and a wrong "there" only costs a look-up.
 
-The file's keys are kept by whoever checks the rows: the writer itself, or the process checking
-them for it (:mod:`models.import_feed`), which then says of each chunk whether a key repeats.
+The writer keeps both, so the process checking a common sheet's rows (:mod:`models.import_feed`),
+the slower side of a big import, does not spend its time on them.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from rbloom import Bloom
@@ -67,6 +68,11 @@ class KnownKeys:
         """The rows whose phone or email may be an earlier row's or a lead's of the table (in
         order); every row's keys are then remembered."""
         return self._file.maybe_duplicates(rows, self._table)
+
+    def repeats_in_file(self, keys: list[tuple[str | None, str | None]]) -> bool:
+        """Whether a phone or email of these (phone, email) pairs may be an earlier row's of
+        the file, or repeat among them; all of them are then remembered."""
+        return self._file.repeats(filter(None, itertools.chain.from_iterable(keys)))
 
     def in_table(self, keys: Iterable[tuple[str | None, str | None]]) -> list[int]:
         """Which (phone, email) pairs (by place) may have their phone or email among the

@@ -12,13 +12,11 @@ other files is, so its problems and messages are exactly the same.
 from __future__ import annotations
 
 import itertools
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .import_check import GOOGLE_SEPARATOR, Row, RowChecker
-from .import_keys import FileKeys
-from .import_write import COMMON_COLUMNS, EMAIL, PHONE
+from .import_write import COMMON_COLUMNS
 from .leads import EMAIL as EMAIL_SHAPE
 from .printable import has_control
 
@@ -34,7 +32,6 @@ class PackedRows:
     leads: list[tuple]  # the COMMON_COLUMNS values; None where the row gives none
     lines: list[tuple[int, int]]  # (index, line) where a lead's line stops following by one
     extras: dict[int, tuple]  # index → (line, notes, referrer) for rows giving either
-    repeats: bool  # some phone or email may be an earlier row's of the file
 
     def rows(self) -> list[Row]:
         """The rows as the checker made them."""
@@ -56,14 +53,12 @@ class PackedRows:
 
 
 class SheetChecker:
-    """Checks a common sheet's records into packed rows, remembering the file's phones and
-    emails (whether a chunk's may repeat an earlier row's)."""
+    """Checks a common sheet's records into packed rows."""
 
     def __init__(self, checker: RowChecker, pick, width: int):
         self.checker = checker
         self.pick = pick  # the cells → (values, columns) of a row checked whole
         self.width = width
-        self.keys = FileKeys()
         self._at = {name: i for i, name in enumerate(pick.names)}  # field → place in picks
         self._fallbacks = [self._at[name] for name, _ in pick.fallbacks]
         self._joined_notes = pick.notes is not None  # several notes columns: rows checked whole
@@ -224,7 +219,7 @@ class SheetChecker:
             lines = [record[0] for record in kept]
             runs = [(i, line) for i, line in enumerate(lines) if not i or line - lines[i - 1] != 1]
             extras = {i: (lines[i], found, None) for i, found in notes.items()}
-            return PackedRows(leads, runs, extras, self._repeats(leads))
+            return PackedRows(leads, runs, extras)
         checker = self.checker
         packed: list[tuple] = []
         lines = []
@@ -256,13 +251,9 @@ class SheetChecker:
                 offset = line - len(packed)
                 lines.append((len(packed), line))
             packed.append(lead)
-        return PackedRows(packed, lines, extras, self._repeats(packed))
-
-    def _repeats(self, leads: list[tuple]) -> bool:
-        return self.keys.repeats(filter(None, itertools.chain.from_iterable(map(_KEYS, leads))))
+        return PackedRows(packed, lines, extras)
 
 
-_KEYS = operator.itemgetter(PHONE, EMAIL)
 # Text columns a row gives as one line: one with a control character (a line break, an escape)
 # is checked whole, which reports it or makes it one line.
 _ONE_LINE = ("name", "first_name", "last_name", "company", "title")

@@ -43,6 +43,7 @@ COMMON_COLUMNS = (
     "source",
 )
 PHONE, EMAIL = COMMON_COLUMNS.index("phone"), COMMON_COLUMNS.index("email")  # in a packed lead
+_KEYS = operator.itemgetter(PHONE, EMAIL)
 # The lead table's columns an import writes: all but the referrer (linked at the end, once every
 # row is in) and the introduction variant (assigned by rotation at the first touch).
 LEAD_COLUMNS = tuple(
@@ -193,12 +194,13 @@ class Writer:
         email may repeat one met before, else row by row with the possible duplicates looked
         up."""
         known = self._known
-        if known is None or packed.repeats:
+        keys = list(map(_KEYS, packed.leads)) if known is not None else []
+        if known is None or known.repeats_in_file(keys):
             rows = packed.rows()
             self._write(self._cursor, rows, rows)
             return
         # No phone or email met earlier in the file: only the table's may be the same.
-        in_table = known.in_table((lead[PHONE], lead[EMAIL]) for lead in packed.leads)
+        in_table = known.in_table(keys)
         if in_table:
             rows = packed.rows()
             self._write(self._cursor, rows, [rows[i] for i in in_table])
