@@ -29,7 +29,9 @@ class PackedRows:
     were checked (the process checking them, :mod:`models.import_feed`): one tuple a lead, so
     the writer binds them as they come."""
 
-    leads: list[tuple]  # the COMMON_COLUMNS values; None where the row gives none
+    # The COMMON_COLUMNS values; None or "" where the row gives none ("" for no company, title
+    # or phone as written: binding None costs sqlite3 a look-up on every row).
+    leads: list[tuple]
     lines: list[tuple[int, int]]  # (index, line) where a lead's line stops following by one
     extras: dict[int, tuple]  # index → (line, notes, referrer) for rows giving either
 
@@ -43,7 +45,7 @@ class PackedRows:
             if upcoming is not None and upcoming[0] == index:
                 offset = upcoming[1] - index
                 upcoming = next(runs, None)
-            lead = {c: v for c, v in zip(COMMON_COLUMNS, values, strict=True) if v is not None}
+            lead = {c: v for c, v in zip(COMMON_COLUMNS, values, strict=True) if v}
             extra = self.extras.get(index)
             if extra is None:
                 rows.append(Row(index + offset, lead, (), None))
@@ -92,7 +94,7 @@ class SheetChecker:
         left to be checked whole) and the notes of those giving any."""
         at = self._at
         checker = self.checker
-        nothing = [None] * n
+        blank = [""] * n
 
         def column(name: str):
             return columns[at[name]] if name in at else None
@@ -111,7 +113,7 @@ class SheetChecker:
         names = self._names(column, n)
         whole.update(i for i, name in enumerate(names) if not name)
         companies, titles = (
-            [v.strip() if v else None for v in values] if values is not None else nothing
+            [v.strip() for v in values] if values is not None else blank
             for values in (column("company"), column("title"))
         )
         phones, phone_zones = self._phones(column("phone"), n, whole)
@@ -135,7 +137,7 @@ class SheetChecker:
                 companies,
                 titles,
                 phones,
-                nothing,
+                blank,
                 emails,
                 zones,
                 industries,

@@ -106,9 +106,14 @@ class Writer:
             + ")"
         )
         # Packed rows (a common sheet's): the columns a row may leave out get their defaults in
-        # SQL, and the ids are the table's next ones, as SQLite gives them.
+        # SQL, and the ids are the table's next ones, as SQLite gives them. A checked sheet gives
+        # "" for no phone as written: binding None costs sqlite3 a look-up on every row.
         given = ", ".join(
-            "?" if base[c] is None else f"coalesce(?, {_sql_literal(base[c])})"
+            "nullif(?, '')"
+            if c == "phone_raw"
+            else "?"
+            if base[c] is None
+            else f"coalesce(?, {_sql_literal(base[c])})"
             for c in COMMON_COLUMNS
         )
         rest = [c for c in LEAD_COLUMNS if c != "id" and c not in COMMON_COLUMNS]

@@ -134,12 +134,12 @@ def test_a_clean_chunk_is_packed_with_its_lines_and_notes(db, tmp_path):
     plan = plan_import(path, ImportOptions())
     checker = RowChecker(plan.mapping, "US", None, owner_id=None, now=NOW)
     (chunk,) = list(csv_rows(plan, checker, False).packed(10))
-    assert chunk.leads == [
-        ("Ana Silva", None, None, "+12125550134", None, "ana@example.com",
+    assert chunk.leads == [  # "" for no company, title or phone as written: not bound as None
+        ("Ana Silva", "", "", "+12125550134", "", "ana@example.com",
          "America/New_York", "restaurant", None),
-        ("Ben Braun", None, None, "+12125550178", None, "ben@example.com",
+        ("Ben Braun", "", "", "+12125550178", "", "ben@example.com",
          "America/New_York", "restaurant", None),
-        ("Cleo Diaz", None, None, "+12125550199", None, "cleo@example.com",
+        ("Cleo Diaz", "", "", "+12125550199", "", "cleo@example.com",
          "America/New_York", None, None),
     ]  # fmt: skip
     assert chunk.lines == [(0, 2), (1, 4), (2, 6)]  # line 3 is blank; Ben's note takes two
