@@ -165,7 +165,7 @@ class RowChecker:
                 )
 
         value = get("email")
-        if value:
+        if value and value.strip():  # a cell of spaces gives none, as an empty one does
             if GOOGLE_SEPARATOR in value:
                 value = value.split(GOOGLE_SEPARATOR, 1)[0]
             value = value.strip()

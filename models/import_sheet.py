@@ -179,7 +179,7 @@ class SheetChecker:
         shaped = list(map(EMAIL_SHAPE.match, stripped))
         # An empty cell gives no email; one that is not an email's shape is reported.
         whole.update(
-            i for i, (value, ok) in enumerate(zip(values, shaped, strict=True)) if value and not ok
+            i for i, (text, ok) in enumerate(zip(stripped, shaped, strict=True)) if text and not ok
         )
         return [text.lower() if ok else None for text, ok in zip(stripped, shaped, strict=True)]
 

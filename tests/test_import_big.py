@@ -356,28 +356,36 @@ def test_a_big_import_builds_the_email_index_when_it_first_needs_it(tmp_path, mo
 
 def test_a_big_import_stores_blank_cells_as_a_small_one_does(tmp_path, forks, monkeypatch):
     """A checked sheet packs "" for no company, title or phone as written: stored as an empty
-    company and title and no phone as written, and a cell of spaces updates nothing."""
+    company and title and no phone as written. A cell of spaces is empty: no email to refuse,
+    nothing for the update policy to overwrite."""
     import models.import_write as import_write
     from models.leads import add_lead
 
     sheet = tmp_path / "sheet.csv"
-    rows = [f"Lead {i},,   ,+1 212 555 {i:04d},UTC\n" for i in range(30)]
-    rows.append("Kept Title,Acme,  ,+1 312 555 0001,UTC\n")  # an existing lead's phone
-    sheet.write_text("Name,Company,Title,Phone,Zone\n" + "".join(rows), encoding="utf-8")
+    rows = [f"Lead {i},,   ,+1 212 555 {i:04d},  ,UTC\n" for i in range(30)]
+    rows.append("Kept Title,Acme,  ,+1 312 555 0001, ,UTC\n")  # an existing lead's phone
+    sheet.write_text("Name,Company,Title,Phone,Email,Zone\n" + "".join(rows), encoding="utf-8")
     stored = []
     for big in (False, True):
         monkeypatch.setattr(import_write, "DEFER_INDEXES_FROM", 1 if big else 1 << 60)
         open_database(tmp_path / f"{big}.db")
         try:
-            add_lead({"name": "Old", "title": "CFO", "phone": "+13125550001", "zone": "UTC"})
+            add_lead(
+                {"name": "Old", "title": "CFO", "phone": "+13125550001", "email": "old@example.com",
+                 "zone": "UTC"}
+            )  # fmt: skip
             opts = ImportOptions(duplicates="update")
             report = run_import(plan_import(sheet, opts), opts, now=NOW)
-            assert report.imported == 30 and report.updated == 1
+            assert report.imported == 30 and report.updated == 1 and not report.errors
             stored.append(
-                [(lead.name, lead.company, lead.title, lead.phone_raw) for lead in Lead.select()]
+                [
+                    (lead.name, lead.company, lead.title, lead.email, lead.phone_raw)
+                    for lead in Lead.select()
+                ]
             )
         finally:
             close_database()
     assert stored[1] == stored[0]
-    assert stored[0][0] == ("Kept Title", "Acme", "CFO", None)  # the blank title left as it was
-    assert {lead[1:] for lead in stored[0][1:]} == {("", "", None)}
+    # The blank title and email left as they were.
+    assert stored[0][0] == ("Kept Title", "Acme", "CFO", "old@example.com", None)
+    assert {lead[1:] for lead in stored[0][1:]} == {("", "", None, None)}
