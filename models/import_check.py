@@ -137,10 +137,9 @@ class RowChecker:
                 errors.append((column, "no name"))
         lead: dict[str, Any] = {"name": name}
         for key in ("company", "title"):
-            if get(key):  # a cell of spaces gives none, as an empty one does (nothing to update)
-                text = self._line(values, columns, key, errors)
-                if text:
-                    lead[key] = text
+            text = self._line(values, columns, key, errors)
+            if text:  # a cell of spaces gives none, as an empty one does (nothing to update)
+                lead[key] = text
 
         phone = get("phone")
         phone = phone.strip() if phone else ""
